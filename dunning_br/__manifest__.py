@@ -1,0 +1,19 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Régua de Cobrança (Brazilian Dunning)",
+    "summary": "Brazilian accounts-receivable collection: reminders before and "
+    "after the due date, late fine and interest, contact history",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "author": "dunning_br developers",
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["account", "mail", "portal"],
+    "external_dependencies": {"python": ["cobranca"]},
+    "data": [
+        "security/dunning_br_security.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,15 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Régua de Cobrança: Pix e Boleto",
+    "summary": "Pix (BR Code, API Pix charges with due date) and boleto payment provider for the Brazilian dunning",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "author": "dunning_br developers",
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["dunning_br", "account_payment", "l10n_br"],
+    "external_dependencies": {"python": ["cobranca"]},
+    "data": [],
+    "installable": True,
+}
