@@ -2,7 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Régua de Cobrança: Pix e Boleto",
-    "summary": "Pix (BR Code, API Pix charges with due date) and boleto payment provider for the Brazilian dunning",
+    "summary": "Pix (BR Code, API Pix charges with due date) and boleto payment "
+    "provider for the Brazilian dunning",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "author": "dunning_br developers",

@@ -51,8 +51,10 @@ def render_readme(addon_dir):
         _title(manifest["name"], "=", overline=True),
         BANNER,
         f"**{manifest['summary']}**\n",
-        f"Version {manifest['version']} · License {manifest['license']} · "
-        f"Maturity {manifest.get('development_status', 'Alpha')}\n",
+        (
+            f"Version {manifest['version']} · License {manifest['license']} · "
+            f"Maturity {manifest.get('development_status', 'Alpha')}\n"
+        ),
         description + "\n",
         "**Table of contents**\n\n.. contents::\n   :local:\n",
     ]
@@ -86,7 +88,9 @@ def render_html(readme):
         },
     )
     # The generator line names the docutils version: keep the output stable.
-    return re.sub(r'<meta name="generator"[^>]*>\n', "", html)
+    html = re.sub(r'<meta name="generator"[^>]*>\n', "", html)
+    # Odoo deprecates an XML declaration in module descriptions.
+    return re.sub(r"^<\?xml[^>]*\?>\n", "", html)
 
 
 def main():

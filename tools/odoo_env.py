@@ -102,7 +102,9 @@ def free_port():
 def _pg_bindir():
     candidates = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+        key=lambda p: (
+            int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0
+        ),
     )
     if candidates:
         return candidates[-1].parent
@@ -245,7 +247,15 @@ class Cluster:
             return
         subprocess.run(
             _as_pg_user(
-                [str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"]
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.datadir),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ]
             ),
             check=False,
             stdout=subprocess.DEVNULL,
@@ -273,8 +283,9 @@ def throwaway_cluster():
 def wait_for_port(port, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(
-            ("127.0.0.1", port), timeout=1
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", port), timeout=1),
         ):
             return True
         time.sleep(0.5)

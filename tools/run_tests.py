@@ -13,6 +13,7 @@
 """
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -70,9 +71,8 @@ def install_requirements():
             "--disable-pip-version-check",
             "-r",
             str(REPO / "requirements-dev.txt"),
-            "-e",
-            str(REPO / "lib"),
-        ]
+        ],
+        cwd=REPO,  # requirements.txt names the library as ./lib
     )
     if result.returncode:
         raise SetupError("pip could not install the development requirements")
@@ -80,6 +80,9 @@ def install_requirements():
 
 def static_checks(tally):
     banner("static checks (the repository's pre-commit hooks)")
+    # The hooks are `language: system`: they must find this interpreter's tools.
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env["PATH"]])
     if not (REPO / ".git").exists():
         tally.add(failed=1, problem="static checks: not a git checkout")
         return
@@ -94,6 +97,7 @@ def static_checks(tally):
             "--color=never",
         ],
         cwd=REPO,
+        env=env,
     )
     if result.returncode:
         tally.add(failed=1, problem="static checks failed (pre-commit, see above)")
@@ -142,7 +146,8 @@ def _check_installed(cluster_args, dbname):
         "config.parse_config(sys.argv[2:])\n"
         "import odoo.sql_db\n"
         "with odoo.sql_db.db_connect(sys.argv[1]).cursor() as cr:\n"
-        "    cr.execute(\"SELECT name FROM ir_module_module WHERE state='installed'\")\n"
+        '    cr.execute("SELECT name FROM ir_module_module"\n'
+        "               \" WHERE state = 'installed'\")\n"
         "    print(' '.join(r[0] for r in cr.fetchall()))\n"
     )
     result = subprocess.run(
@@ -217,7 +222,7 @@ def odoo_tests(tally, package_dir, env, db_args, keep_log):
     if log_problems:
         tally.add(
             failed=1,
-            problem=f"{len(log_problems)} ERROR/CRITICAL (or our WARNING) log line(s):\n"
+            problem=f"{len(log_problems)} problem line(s) in the Odoo log:\n"
             + "\n".join(f"    {line}" for line in log_problems[:20]),
         )
     if returncode and summary is not None and not tally.problems:
@@ -240,7 +245,7 @@ def count_odoo_tests():
     count = 0
     for name in ADDONS:
         for path in (REPO / name / "tests").glob("test_*.py"):
-            count += len(re.findall(r"^    def test_", path.read_text(), re.M))
+            count += len(re.findall(r"^    def test_", path.read_text(), re.MULTILINE))
     return count
 
 
@@ -261,8 +266,9 @@ def main():
         found = None if options.no_odoo else odoo_env.find_odoo()
         if found is None:
             skipped_odoo = count_odoo_tests()
+            why = "--no-odoo given" if options.no_odoo else "Odoo 18.0 not found"
             banner(
-                f"Odoo 18.0 not found: skipped the {skipped_odoo} Odoo tests of "
+                f"{why}: skipped the {skipped_odoo} Odoo tests of "
                 f"{', '.join(ADDONS)} (set ODOO_PATH, or run with an "
                 "interpreter that can import odoo: ODOO_PYTHON=... make test)"
             )
@@ -273,12 +279,18 @@ def main():
             print(f"Odoo 18.0 found: {package_dir}")
             if odoo_env.external_postgres_configured():
                 odoo_tests(
-                    tally, package_dir, env, odoo_env.db_args_from_env(), options.keep_log
+                    tally,
+                    package_dir,
+                    env,
+                    odoo_env.db_args_from_env(),
+                    options.keep_log,
                 )
             else:
                 with odoo_env.throwaway_cluster() as cluster:
                     print(f"throwaway PostgreSQL cluster on 127.0.0.1:{cluster.port}")
-                    odoo_tests(tally, package_dir, env, cluster.db_args, options.keep_log)
+                    odoo_tests(
+                        tally, package_dir, env, cluster.db_args, options.keep_log
+                    )
     except SetupError as err:
         tally.add(failed=1, problem=f"setup: {err}")
         skipped_odoo = 0

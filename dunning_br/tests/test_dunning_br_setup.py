@@ -15,7 +15,9 @@ class TestDunningBrSetup(TranslationCheckMixin, TransactionCase):
             {
                 "name": "Contadora",
                 "login": "contadora@example.com",
-                "groups_id": [Command.set(self.env.ref("account.group_account_manager").ids)],
+                "groups_id": [
+                    Command.set(self.env.ref("account.group_account_manager").ids)
+                ],
             }
         )
         self.assertIn(manager_group, accountant.groups_id)
