@@ -9,6 +9,7 @@ oca-gen-addon-readme does (that tool is not published on PyPI).
 
 import argparse
 import ast
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -71,7 +72,14 @@ def render_readme(addon_dir):
     return "\n".join(parts)
 
 
+def _source_mark(readme):
+    digest = hashlib.sha256(readme.encode("utf-8")).hexdigest()
+    return f"<!-- generated from README.rst sha256:{digest} -->\n"
+
+
 def render_html(readme):
+    """The HTML page of the addon (Apps), marked with its source's digest: the
+    markup itself depends on the docutils version, the digest does not."""
     from docutils.core import publish_string
 
     html = publish_string(
@@ -90,7 +98,7 @@ def render_html(readme):
     # The generator line names the docutils version: keep the output stable.
     html = re.sub(r'<meta name="generator"[^>]*>\n', "", html)
     # Odoo deprecates an XML declaration in module descriptions.
-    return re.sub(r"^<\?xml[^>]*\?>\n", "", html)
+    return _source_mark(readme) + re.sub(r"^<\?xml[^>]*\?>\n", "", html)
 
 
 def main():
@@ -101,18 +109,23 @@ def main():
     for manifest in sorted(REPO.glob("*/__manifest__.py")):
         addon_dir = manifest.parent
         readme = render_readme(addon_dir)
-        outputs = {
-            addon_dir / "README.rst": readme,
-            addon_dir / "static" / "description" / "index.html": render_html(readme),
-        }
-        for path, content in outputs.items():
+        readme_path = addon_dir / "README.rst"
+        html_path = addon_dir / "static" / "description" / "index.html"
+        for path, up_to_date, render in (
+            (readme_path, lambda text: text == readme, lambda: readme),
+            (
+                html_path,
+                lambda text: text.startswith(_source_mark(readme)),
+                lambda: render_html(readme),
+            ),
+        ):
             current = path.read_text("utf-8") if path.is_file() else None
-            if current == content:
+            if current is not None and up_to_date(current):
                 continue
             stale.append(path.relative_to(REPO))
             if not options.check:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(content, "utf-8")
+                path.write_text(render(), "utf-8")
     if stale and options.check:
         print("out of date (run `make readme`):", *stale, sep="\n  ")
         return 1
