@@ -111,21 +111,17 @@ def main():
         readme = render_readme(addon_dir)
         readme_path = addon_dir / "README.rst"
         html_path = addon_dir / "static" / "description" / "index.html"
-        for path, up_to_date, render in (
-            (readme_path, lambda text: text == readme, lambda: readme),
-            (
-                html_path,
-                lambda text: text.startswith(_source_mark(readme)),
-                lambda: render_html(readme),
-            ),
-        ):
-            current = path.read_text("utf-8") if path.is_file() else None
-            if current is not None and up_to_date(current):
-                continue
-            stale.append(path.relative_to(REPO))
+        current = readme_path.read_text("utf-8") if readme_path.is_file() else ""
+        if current != readme:
+            stale.append(readme_path.relative_to(REPO))
             if not options.check:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(render(), "utf-8")
+                readme_path.write_text(readme, "utf-8")
+        current = html_path.read_text("utf-8") if html_path.is_file() else ""
+        if not current.startswith(_source_mark(readme)):
+            stale.append(html_path.relative_to(REPO))
+            if not options.check:
+                html_path.parent.mkdir(parents=True, exist_ok=True)
+                html_path.write_text(render_html(readme), "utf-8")
     if stale and options.check:
         print("out of date (run `make readme`):", *stale, sep="\n  ")
         return 1
