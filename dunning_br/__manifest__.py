@@ -13,7 +13,17 @@
     "external_dependencies": {"python": ["cobranca"]},
     "data": [
         "security/dunning_br_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/dunning_templates.xml",
+        "data/mail_template_data.xml",
+        "data/dunning_policy_data.xml",
+        "report/dunning_letter_report.xml",
+        "views/dunning_policy_views.xml",
+        "views/dunning_history_views.xml",
+        "views/res_partner_views.xml",
     ],
+    "demo": ["demo/dunning_demo.xml"],
     "installable": True,
     "application": False,
 }

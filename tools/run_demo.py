@@ -22,6 +22,9 @@ from odoo_env import ADDONS, REPO, SetupError
 DB = os.environ.get("DUNNING_BR_DB", "dunning_br_demo")
 PG_PORT = int(os.environ.get("DUNNING_BR_PG_PORT", "54329"))
 HTTP_PORT = int(os.environ.get("DUNNING_BR_HTTP_PORT", "8069"))
+# Translator comment of a term that reads the same in Portuguese (tests accept
+# its empty msgstr; see dunning_br/tests/common.py).
+SAME_AS_SOURCE = "pt_BR: same as source"
 
 
 def _odoo(env, package_dir, db_args, *args, check=True):
@@ -82,11 +85,20 @@ def _export_i18n(env, package_dir, db_args):
         po = polib.pofile(str(pot_path))
         po.metadata.update({"Language": "pt_BR", "Language-Team": "Portuguese (BR)"})
         po.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
-        known = {entry.msgid: entry.msgstr for entry in old}
+        known = {entry.msgid: entry for entry in old}
         for entry in po:
-            entry.msgstr = known.get(entry.msgid, "")
-        po.save(str(po_path))
-        missing = [entry.msgid for entry in po if not entry.msgstr]
+            previous = known.get(entry.msgid)
+            entry.msgstr = previous.msgstr if previous else ""
+            entry.tcomment = previous.tcomment if previous else ""
+            if entry.msgstr == entry.msgid:  # OCA's po format: no copy of msgid
+                entry.msgstr, entry.tcomment = "", SAME_AS_SOURCE
+        po.sort(key=lambda entry: entry.msgid)  # as oca-checks-po formats it
+        po_path.write_text(str(po), encoding="utf-8")
+        missing = [
+            entry.msgid
+            for entry in po
+            if not entry.msgstr and entry.tcomment != SAME_AS_SOURCE
+        ]
         name = po_path.relative_to(REPO)
         print(f"{name}: {len(pot)} terms, {len(missing)} untranslated")
         for msgid in missing:

@@ -4,8 +4,13 @@
 
 from pathlib import Path
 
+import polib
+
+from odoo import Command, fields
 from odoo.modules.module import get_module_path
-from odoo.tools.translate import PoFileReader, TranslationModuleReader
+from odoo.tools.translate import TranslationModuleReader
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
 class TranslationCheckMixin:
@@ -14,7 +19,11 @@ class TranslationCheckMixin:
     The source terms are read from the installed addon exactly as Odoo exports
     them (fields, views, data, ``_()`` calls in code), so a string added
     without a translation, or a stale translation, fails the addon's tests.
+    A term that reads the same in Portuguese keeps an empty ``msgstr`` (OCA's
+    po format) and says so in a translator comment, ``SAME_AS_SOURCE``.
     """
+
+    SAME_AS_SOURCE = "pt_BR: same as source"
 
     def assert_pt_br_complete(self, module):
         exported = {
@@ -24,10 +33,11 @@ class TranslationCheckMixin:
         }
         po_path = Path(get_module_path(module)) / "i18n" / "pt_BR.po"
         self.assertTrue(po_path.is_file(), f"{po_path} is missing")
-        with po_path.open("rb") as po_file:
-            translated = {
-                entry["src"]: entry["value"] for entry in PoFileReader(po_file)
-            }
+        translated = {
+            entry.msgid: entry.msgstr
+            or (entry.msgid if entry.tcomment == self.SAME_AS_SOURCE else "")
+            for entry in polib.pofile(str(po_path))
+        }
         untranslated = sorted(
             term for term in exported if not (translated.get(term) or "").strip()
         )
@@ -36,3 +46,91 @@ class TranslationCheckMixin:
             untranslated, f"{module}: terms without a pt_BR translation: {untranslated}"
         )
         self.assertFalse(stale, f"{module}: pt_BR.po has stale terms: {stale}")
+
+
+class DunningCommon(AccountTestInvoicingCommon):
+    """A company with a régua of five steps and helpers to make installments."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.policy = cls._create_policy(cls.company)
+        cls.company.dunning_policy_id = cls.policy
+        cls.step_before = cls.policy.step_ids.filtered(lambda s: s.offset_days == -5)
+        cls.step_due = cls.policy.step_ids.filtered(lambda s: s.offset_days == 0)
+        cls.step_3 = cls.policy.step_ids.filtered(lambda s: s.offset_days == 3)
+        cls.step_10 = cls.policy.step_ids.filtered(lambda s: s.offset_days == 10)
+        cls.step_30 = cls.policy.step_ids.filtered(lambda s: s.offset_days == 30)
+        cls.engine = cls.env["dunning.engine"]
+
+    @classmethod
+    def _create_policy(cls, company, **values):
+        ref = cls.env.ref
+        steps = [
+            (-5, "reminder", "email", ref("dunning_br.mail_template_reminder")),
+            (0, "reminder", "email", ref("dunning_br.mail_template_reminder")),
+            (3, "collection", "email", ref("dunning_br.mail_template_collection")),
+            (10, "formal", "email", ref("dunning_br.mail_template_formal")),
+            (30, "extrajudicial", "letter", False),
+        ]
+        return cls.env["dunning.policy"].create(
+            {
+                "name": "Régua de teste",
+                "company_id": company.id,
+                "fine_percent": 2.0,
+                "interest_monthly_percent": 1.0,
+                **values,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "name": f"D{offset:+d}",
+                            "offset_days": offset,
+                            "tone": tone,
+                            "channel": channel,
+                            "mail_template_id": template and template.id,
+                        }
+                    )
+                    for offset, tone, channel, template in steps
+                ],
+            }
+        )
+
+    @classmethod
+    def _customer(cls, name, **values):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "email": f"{name.lower().replace(' ', '.')}@example.com",
+                "is_company": True,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _invoice(cls, partner, due, amount=1000.0, payment_term=None, company=None):
+        """A posted invoice whose single installment is due on ``due``."""
+        move = (
+            cls.env["account.move"]
+            .with_company(company or cls.company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": fields.Date.to_date(due),
+                    "invoice_payment_term_id": payment_term and payment_term.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Serviço", "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        if not payment_term:
+            move.invoice_date_due = fields.Date.to_date(due)
+        move.action_post()
+        return move
+
+    def _history(self, move):
+        return self.env["dunning.history"].search([("move_id", "=", move.id)])

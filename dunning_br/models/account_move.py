@@ -1,0 +1,24 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+from .res_partner import PAUSE_REASONS
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_policy_id = fields.Many2one(
+        "dunning.policy",
+        string="Collection Policy",
+        check_company=True,
+        copy=False,
+        help="Overrides the customer's and the company's collection policy.",
+    )
+    dunning_excluded = fields.Boolean(string="Excluded from Collection", copy=False)
+    dunning_exclusion_reason = fields.Char(string="Exclusion Reason", copy=False)
+    dunning_pause_until = fields.Date(string="Collection Paused Until", copy=False)
+    dunning_pause_reason = fields.Selection(
+        PAUSE_REASONS, string="Pause Reason", copy=False
+    )
+    dunning_history_ids = fields.One2many("dunning.history", "move_id")

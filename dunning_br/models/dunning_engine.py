@@ -1,0 +1,507 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The daily run of the régua de cobrança.
+
+1. **Select** (one SQL statement per company): the (installment, step) pairs
+   due today are inserted as ``pending`` history rows. The due dates of each
+   step come from ``cobranca.schedule.latest_step_window``, so an installment
+   gets only its latest due step (catch-up), and the unique constraint on
+   (installment, step) plus the anti-join on later steps make the insertion
+   idempotent: rerunning, or two runs at once, insert nothing twice.
+2. **Process** the pending rows in batches of customers. A batch holds an
+   advisory lock per customer and is committed (in tests: a savepoint) as a
+   whole: the rows become ``sent``/``skipped``/``failed`` in the same
+   transaction that queues the messages, so a crash loses nothing and sends
+   nothing twice.
+"""
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from cobranca.calendar import BankCalendar
+from cobranca.charges import compute_late_charges
+from cobranca.schedule import latest_step_window
+from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# First key of the advisory locks taken per customer while processing.
+LOCK_NAMESPACE = 471180
+PARTNERS_PER_BATCH = 100
+
+
+class DunningEngine(models.AbstractModel):
+    _name = "dunning.engine"
+    _description = "Collection Engine"
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_run(self, time_budget=None):
+        """Scheduled action: run the régua of every company, in batches, and
+        report progress so that ``ir.cron`` calls again while work remains."""
+        budget = time_budget or float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("dunning_br.cron_time_budget", 600)
+        )
+        deadline = time.monotonic() + budget
+        done = remaining = 0
+        for company in self.env["res.company"].sudo().search([]):
+            today = self._today(company)
+            engine = self.sudo().with_company(company)
+            engine._select_due(company, today)
+            self._commit()
+            processed, left = engine._process_pending(company, today, deadline)
+            done += processed
+            remaining += left
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
+
+    @api.model
+    def _run_for(self, company, today=None):
+        """Select and process everything due for ``company`` (button, tests).
+        The engine acts as the system, like the scheduled action."""
+        today = today or self._today(company)
+        engine = self.sudo().with_company(company)
+        engine._select_due(company, today)
+        return engine._process_pending(company, today, deadline=None)
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    @api.model
+    def _today(self, company):
+        tz = company.partner_id.tz or "America/Sao_Paulo"
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
+    def _calendar(self, company):
+        return BankCalendar(extra_holidays=company.dunning_holiday_ids.mapped("date"))
+
+    @api.model
+    def _auto_commit(self):
+        return not getattr(threading.current_thread(), "testing", False)
+
+    @api.model
+    def _commit(self):
+        if self._auto_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------
+    # 1. Selection
+    # ------------------------------------------------------------------
+    @api.model
+    def _windows(self, company, today):
+        """``[(policy, step, DueWindow)]`` of the steps due today."""
+        calendar = self._calendar(company)
+        result = []
+        policies = self.env["dunning.policy"].search(
+            [("company_id", "=", company.id), ("step_ids", "!=", False)]
+        )
+        for policy in policies:
+            steps = {step._schedule_step(): step for step in policy.step_ids}
+            for schedule_step, window in latest_step_window(
+                steps, today, calendar
+            ).items():
+                result.append((policy, steps[schedule_step], window))
+        return result
+
+    @api.model
+    def _due_pairs_query(self, company, today, select):
+        """The (installment, step) pairs due today and not yet executed, with
+        ``select`` as the SELECT list; ``None`` when nothing can be due."""
+        if not self._calendar(company).is_business_day(today):
+            return None  # reminders are never sent on non-business days
+        self.env.flush_all()  # the query reads invoices, partners, history
+        windows = self._windows(company, today)
+        if not windows:
+            return None
+        values = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::int, %s::varchar, %s::int, %s::date, %s::date)",
+                policy.id,
+                step.id,
+                step.channel,
+                step.offset_days,
+                window.start,
+                window.end,
+            )
+            for policy, step, window in windows
+        )
+        default_policy = company.dunning_policy_id.id or None
+        return SQL(
+            """
+            SELECT %(select)s
+              FROM account_move_line aml
+              JOIN account_move am ON am.id = aml.move_id
+              JOIN res_partner p ON p.id = am.commercial_partner_id
+              LEFT JOIN dunning_policy pp
+                     ON pp.id = p.dunning_policy_id
+                    AND pp.company_id = aml.company_id
+                    AND pp.active
+              JOIN (VALUES %(values)s)
+                   AS w(policy_id, step_id, channel, offset_days, due_from, due_to)
+                ON w.policy_id = COALESCE(am.dunning_policy_id, pp.id, %(default)s)
+               AND aml.date_maturity < w.due_to
+               AND (w.due_from IS NULL OR aml.date_maturity >= w.due_from)
+             WHERE aml.company_id = %(company)s
+               AND aml.display_type = 'payment_term'
+               AND aml.parent_state = 'posted'
+               AND am.move_type = 'out_invoice'
+               AND NOT aml.reconciled
+               AND aml.amount_residual > 0
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM dunning_history h
+                     JOIN dunning_policy_step s ON s.id = h.step_id
+                    WHERE h.move_line_id = aml.id
+                      AND s.policy_id = w.policy_id
+                      AND s.offset_days >= w.offset_days)
+            """,
+            select=select,
+            values=values,
+            default=default_policy,
+            company=company.id,
+        )
+
+    @api.model
+    def _select_due(self, company, today):
+        """Insert the pairs due today as pending rows; put failed rows that may
+        be retried back to pending. Return the number of new rows."""
+        query = self._due_pairs_query(
+            company,
+            today,
+            SQL(
+                """aml.company_id, w.policy_id, w.step_id, aml.id, aml.move_id,
+                   am.commercial_partner_id, w.channel, 'pending', %(today)s, 0,
+                   %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                   NOW() AT TIME ZONE 'UTC'""",
+                today=today,
+                uid=self.env.uid,
+            ),
+        )
+        inserted = 0
+        if query is not None:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO dunning_history (
+                        company_id, policy_id, step_id, move_line_id, move_id,
+                        partner_id, channel, state, run_date, attempt_count,
+                        create_uid, write_uid, create_date, write_date)
+                    %s
+                    ON CONFLICT (move_line_id, step_id) DO NOTHING
+                    """,
+                    query,
+                )
+            )
+            inserted = self.env.cr.rowcount
+        self._retry_failed(company, today)
+        self.env["dunning.history"].invalidate_model()
+        _logger.info(
+            "Collection run of %s on %s: %s new installment steps",
+            company.name,
+            today,
+            inserted,
+        )
+        return inserted
+
+    @api.model
+    def _retry_failed(self, company, today):
+        """Failed rows are retried (up to the policy's limit) unless a later
+        step of their installment exists, which supersedes them."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dunning_history h
+                   SET state = CASE WHEN EXISTS (
+                           SELECT 1 FROM dunning_history later
+                             JOIN dunning_policy_step ls ON ls.id = later.step_id
+                            WHERE later.move_line_id = h.move_line_id
+                              AND ls.offset_days > s.offset_days)
+                       THEN 'skipped' ELSE 'pending' END,
+                       skip_reason = CASE WHEN EXISTS (
+                           SELECT 1 FROM dunning_history later
+                             JOIN dunning_policy_step ls ON ls.id = later.step_id
+                            WHERE later.move_line_id = h.move_line_id
+                              AND ls.offset_days > s.offset_days)
+                       THEN 'superseded' END,
+                       run_date = %(today)s
+                  FROM dunning_policy_step s, dunning_policy p
+                 WHERE s.id = h.step_id AND p.id = h.policy_id
+                   AND h.company_id = %(company)s
+                   AND h.state = 'failed'
+                   AND h.attempt_count < p.max_send_attempts
+                """,
+                today=today,
+                company=company.id,
+            )
+        )
+
+    @api.model
+    def _preview(self, company, today):
+        """What a run would do today, without doing it: ``[(step, count)]``."""
+        query = self._due_pairs_query(company, today, SQL("w.step_id, count(*)"))
+        counts = {}
+        if query is not None:
+            self.env.cr.execute(SQL("%s GROUP BY w.step_id", query))
+            counts = dict(self.env.cr.fetchall())
+        self.env.cr.execute(
+            SQL(
+                """SELECT step_id, count(*) FROM dunning_history
+                    WHERE company_id = %s AND state IN ('pending', 'failed')
+                    GROUP BY step_id""",
+                company.id,
+            )
+        )
+        for step_id, count in self.env.cr.fetchall():
+            counts[step_id] = counts.get(step_id, 0) + count
+        steps = self.env["dunning.policy.step"].browse(counts)
+        return [(step, counts[step.id]) for step in steps.sorted("offset_days")]
+
+    # ------------------------------------------------------------------
+    # 2. Processing
+    # ------------------------------------------------------------------
+    @api.model
+    def _count_pending(self, company):
+        self.env["dunning.history"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM dunning_history"
+                " WHERE company_id = %s AND state = 'pending'",
+                company.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _lock_next_partners(self, company, after_partner):
+        """Lock the next customers with pending rows; return (locked ids, last
+        id seen). Customers locked by a concurrent run are passed over."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, pg_try_advisory_xact_lock(%(ns)s, partner_id)
+                  FROM (SELECT DISTINCT partner_id FROM dunning_history
+                         WHERE company_id = %(company)s AND state = 'pending'
+                           AND partner_id > %(after)s
+                         ORDER BY partner_id LIMIT %(limit)s) todo
+                 ORDER BY partner_id
+                """,
+                ns=LOCK_NAMESPACE,
+                company=company.id,
+                after=after_partner,
+                limit=PARTNERS_PER_BATCH,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return [], None
+        return [partner for partner, locked in rows if locked], rows[-1][0]
+
+    @api.model
+    def _process_pending(self, company, today, deadline):
+        """Process pending rows customer batch by customer batch until done
+        or past ``deadline``. Return (rows processed, rows remaining)."""
+        done = 0
+        after = 0
+        while deadline is None or time.monotonic() < deadline:
+            self._commit()  # a fresh snapshot for each batch
+            try:
+                with self.env.cr.savepoint():
+                    partner_ids, last = self._lock_next_partners(company, after)
+                    if last is None:
+                        break
+                    after = last
+                    if not partner_ids:
+                        continue
+                    rows = self.env["dunning.history"].search(
+                        [
+                            ("company_id", "=", company.id),
+                            ("state", "=", "pending"),
+                            ("partner_id", "in", partner_ids),
+                        ]
+                    )
+                    # Locks the rows; raises if a concurrent run changed them.
+                    self.env.cr.execute(
+                        SQL(
+                            "SELECT id FROM dunning_history WHERE id IN %s FOR UPDATE",
+                            tuple(rows.ids) or (0,),
+                        )
+                    )
+                    self._process_rows(rows, company, today)
+                    done += len(rows)
+            except SerializationFailure:
+                # A concurrent run processed these customers first.
+                _logger.info("Collection batch after customer %s ran elsewhere", after)
+                self.env.invalidate_all()
+                continue
+            self._commit()
+        remaining = self._count_pending(company)
+        return done, remaining
+
+    @api.model
+    def _process_rows(self, rows, company, today):
+        """Skip what must be skipped, compute the amounts, group, send."""
+        calendar = self._calendar(company)
+        to_send = self.env["dunning.history"]
+        for row in rows:
+            reason = self._skip_reason(row, company, today)
+            if reason:
+                row.write({"state": "skipped", "skip_reason": reason})
+                continue
+            self._set_amounts(row, company, today, calendar)
+            to_send |= row
+        groups = defaultdict(lambda: self.env["dunning.history"])
+        for row in to_send:
+            key = (row.partner_id, row.channel, row.policy_id)
+            if row.policy_id.grouping == "invoice":
+                key += (row.move_id,)
+            groups[key] |= row
+        for (partner, _channel, policy, *_invoice), group in groups.items():
+            self._send_group(partner, policy, group, today)
+
+    @api.model
+    def _skip_reason(self, row, company, today):
+        line = row.move_line_id
+        move = row.move_id
+        partner = row.partner_id
+        if line.reconciled or line.amount_residual <= 0:
+            return "paid"
+        if partner.dunning_excluded or move.dunning_excluded:
+            return "excluded"
+        if (partner.dunning_pause_until and partner.dunning_pause_until >= today) or (
+            move.dunning_pause_until and move.dunning_pause_until >= today
+        ):
+            return "paused"
+        if move.currency_id != company.currency_id:
+            return "currency"
+        if (
+            company.currency_id.compare_amounts(
+                line.amount_residual, row.step_id.min_amount
+            )
+            < 0
+        ):
+            return "below_minimum"
+        if partner._dunning_opted_out(row.channel):
+            return "opt_out"
+        if row.channel == "email" and not partner.email:
+            return "no_email"
+        if row.step_id.flag_negativation and not self._prior_notice_given(row, today):
+            return "no_prior_notice"
+        return False
+
+    @api.model
+    def _prior_notice_given(self, row, today):
+        notice_days = row.policy_id.negativation_notice_days
+        notices = self.env["dunning.history"].search(
+            [
+                ("move_line_id", "=", row.move_line_id.id),
+                ("state", "=", "sent"),
+                ("step_id.tone", "=", "negativation"),
+                ("id", "!=", row.id),
+            ]
+        )
+        return any(
+            (today - fields.Date.to_date(notice.sent_date)).days >= notice_days
+            for notice in notices
+        )
+
+    @api.model
+    def _set_amounts(self, row, company, today, calendar):
+        """Open amount, fine and interest as of today, by ``cobranca.charges``."""
+        line = row.move_line_id
+        residual = Decimal(str(line.amount_residual)).quantize(Decimal("0.01"))
+        charges = compute_late_charges(
+            residual,
+            line.date_maturity,
+            today,
+            row.policy_id._late_charge_policy(),
+            consumer=row.partner_id._dunning_is_consumer(),
+            calendar=calendar,
+        )
+        row.write(
+            {
+                "currency_id": company.currency_id.id,
+                "amount_residual": float(charges.principal),
+                "fine_amount": float(charges.fine),
+                "interest_amount": float(charges.interest),
+                "total_amount": float(charges.total),
+                "days_late": charges.days_late,
+                "fine_percent_applied": float(charges.fine_pct_applied),
+                "fine_capped": charges.capped,
+            }
+        )
+
+    @api.model
+    def _send_group(self, partner, policy, rows, today):
+        """One message for ``rows`` (one customer, one channel). A failure
+        marks the rows failed and never stops the run."""
+        step = rows.step_id.sorted("offset_days")[-1]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE dunning_history SET attempt_count = attempt_count + 1"
+                " WHERE id IN %s",
+                tuple(rows.ids),
+            )
+        )
+        rows.invalidate_recordset(["attempt_count"])
+        try:
+            with self.env.cr.savepoint():
+                communication = self.env["dunning.communication"].create(
+                    {
+                        "company_id": rows.company_id.id,
+                        "partner_id": partner.id,
+                        "policy_id": policy.id,
+                        "step_id": step.id,
+                        "date": today,
+                    }
+                )
+                rows.write({"communication_id": communication.id})
+                message = getattr(communication, f"_dunning_send_{step.channel}")()
+                if step.create_activity and step.channel != "activity":
+                    communication._dunning_schedule_activity()
+                if step.flag_negativation:
+                    partner.write(
+                        {
+                            "dunning_negativation_flag": True,
+                            "dunning_negativation_date": today,
+                        }
+                    )
+                rows.write(
+                    {
+                        "state": "sent",
+                        "sent_date": fields.Datetime.now(),
+                        "mail_message_id": message.id if message else False,
+                        "failure_reason": False,
+                    }
+                )
+                self._log_in_chatters(communication, rows)
+        except Exception as error:  # noqa: BLE001 - recorded on the rows, run goes on
+            _logger.warning(
+                "Collection message to %s (step %s) failed: %s",
+                partner.display_name,
+                step.display_name,
+                error,
+            )
+            rows.write({"state": "failed", "failure_reason": str(error)})
+
+    @api.model
+    def _log_in_chatters(self, communication, rows):
+        """Keep the reminder in the chatters of the invoices and the customer."""
+        link = communication._get_html_link(title=communication.name)
+        body = Markup(self.env._("Collection reminder sent: %(link)s")) % {"link": link}
+        for invoice in rows.move_id:
+            invoice._message_log(body=body)
+        communication.partner_id._message_log(body=body)
