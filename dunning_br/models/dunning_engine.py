@@ -35,6 +35,7 @@ _logger = logging.getLogger(__name__)
 # First key of the advisory locks taken per customer while processing.
 LOCK_NAMESPACE = 471180
 PARTNERS_PER_BATCH = 100
+SELECT_ATTEMPTS = 3
 
 
 class DunningEngine(models.AbstractModel):
@@ -191,20 +192,30 @@ class DunningEngine(models.AbstractModel):
         )
         inserted = 0
         if query is not None:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO dunning_history (
-                        company_id, policy_id, step_id, move_line_id, move_id,
-                        partner_id, channel, state, run_date, attempt_count,
-                        create_uid, write_uid, create_date, write_date)
-                    %s
-                    ON CONFLICT (move_line_id, step_id) DO NOTHING
-                    """,
-                    query,
-                )
+            insert = SQL(
+                """
+                INSERT INTO dunning_history (
+                    company_id, policy_id, step_id, move_line_id, move_id,
+                    partner_id, channel, state, run_date, attempt_count,
+                    create_uid, write_uid, create_date, write_date)
+                %s
+                ON CONFLICT (move_line_id, step_id) DO NOTHING
+                """,
+                query,
             )
-            inserted = self.env.cr.rowcount
+            for attempt in range(1, SELECT_ATTEMPTS + 1):
+                try:
+                    with self.env.cr.savepoint(flush=False):
+                        self.env.cr.execute(insert, log_exceptions=False)
+                    inserted = self.env.cr.rowcount
+                    break
+                except SerializationFailure:
+                    # A concurrent run inserted some of the same pairs after
+                    # this transaction's snapshot: start a new transaction,
+                    # whose snapshot sees them (ON CONFLICT then skips them).
+                    if not self._auto_commit() or attempt == SELECT_ATTEMPTS:
+                        raise
+                    self.env.cr.rollback()
         self._retry_failed(company, today)
         self.env["dunning.history"].invalidate_model()
         _logger.info(
@@ -338,7 +349,8 @@ class DunningEngine(models.AbstractModel):
                         SQL(
                             "SELECT id FROM dunning_history WHERE id IN %s FOR UPDATE",
                             tuple(rows.ids) or (0,),
-                        )
+                        ),
+                        log_exceptions=False,
                     )
                     self._process_rows(rows, company, today)
                     done += len(rows)
