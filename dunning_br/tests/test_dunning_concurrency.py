@@ -112,7 +112,7 @@ class TestDunningConcurrentRuns(BaseCase):
                 engine = env["dunning.engine"].with_company(company)
                 barrier.wait(timeout=30)
                 engine._select_due(company, DAY)
-                cr.commit()
+                engine._commit()  # as the scheduled action does
                 engine._process_pending(company, DAY, deadline=None)
         except Exception as error:  # noqa: BLE001 - reported by the test
             errors.append(error)
