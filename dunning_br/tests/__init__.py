@@ -2,3 +2,4 @@ from . import test_dunning_br_setup
 from . import test_dunning_run
 from . import test_dunning_concurrency
 from . import test_dunning_smtp
+from . import test_dunning_actions

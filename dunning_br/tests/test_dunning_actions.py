@@ -1,0 +1,161 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import DunningCommon
+
+NOON = " 12:00:00"
+
+
+@tagged("post_install", "-at_install")
+class TestDunningActions(DunningCommon):
+    """What the steps do besides e-mails: letters, activities, flags."""
+
+    def test_letter_states_the_updated_total_in_words(self):
+        partner = self._customer("Cliente Carta", street="Rua das Flores, 10")
+        with freeze_time("2025-02-03" + NOON):
+            move = self._invoice(partner, "2025-01-03", amount=1000.0)
+        # The first run, on Wednesday 05/03, catches up with the latest due step:
+        # the D+30 letter.
+        with freeze_time("2025-03-05" + NOON):
+            self.engine._run_for(self.company)
+        row = self._history(move).filtered(lambda h: h.step_id == self.step_30)
+        self.assertEqual(row.state, "sent")
+        letter = row.communication_id
+        self.assertTrue(letter.letter_attachment_id)
+        # 61 days late: fine 20.00, interest 1000 x 1% / 30 x 61 = 20.33.
+        self.assertAlmostEqual(letter.amount_total, 1040.33)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("dunning_br.report_dunning_letter", letter.ids)[0]
+            .decode()
+        )
+        self.assertIn("Extrajudicial notice", html)
+        self.assertIn("Cliente Carta", html)
+        self.assertIn("mil e quarenta reais e trinta e três centavos", html)
+        self.assertIn(move.name, html)
+
+    @freeze_time("2025-03-10" + NOON)
+    def test_activity_for_the_collector(self):
+        collector = new_test_user(
+            self.env, login="cobradora.ana", groups="dunning_br.group_dunning_user"
+        )
+        self.step_10.create_activity = True
+        partner = self._customer("Cliente Ligar", dunning_collector_id=collector.id)
+        self._invoice(partner, "2025-02-28")
+        self.engine._run_for(self.company)
+        activity = partner.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, collector)
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("mail.mail_activity_data_call")
+        )
+        self.assertIn("1,023.33", activity.note)
+
+    def test_flag_for_listing_only_after_the_prior_notice(self):
+        self.policy.negativation_notice_days = 10
+        notice = self.env["dunning.policy.step"].create(
+            {
+                "policy_id": self.policy.id,
+                "name": "Aviso prévio",
+                "offset_days": 45,
+                "tone": "negativation",
+                "mail_template_id": self.env.ref(
+                    "dunning_br.mail_template_negativation"
+                ).id,
+            }
+        )
+        flag = self.env["dunning.policy.step"].create(
+            {
+                "policy_id": self.policy.id,
+                "name": "Negativar",
+                "offset_days": 60,
+                "tone": "negativation",
+                "channel": "activity",
+                "flag_negativation": True,
+            }
+        )
+        with_notice = self._customer("Com Aviso")
+        without_notice = self._customer("Sem Aviso")
+        with freeze_time("2025-01-02" + NOON):
+            move_notice = self._invoice(with_notice, "2025-01-02")
+        # Due 02/01: D+45 is Monday 17/02.
+        with freeze_time("2025-02-17" + NOON):
+            self.engine._run_for(self.company)
+        self.assertEqual(self._history(move_notice).step_id, notice)
+        notice_messages = self._history(move_notice).communication_id.message_ids
+        self.assertIn(
+            "credit-protection bureaus", "".join(notice_messages.mapped("body"))
+        )
+        with freeze_time("2025-01-02" + NOON):
+            move_no_notice = self._invoice(without_notice, "2025-01-02")
+        # D+60 is Monday 03/03 (Carnaval): it goes out on Wednesday 05/03.
+        with freeze_time("2025-03-05" + NOON):
+            self.engine._run_for(self.company)
+        flagged = self._history(move_notice).filtered(lambda h: h.step_id == flag)
+        self.assertEqual(flagged.state, "sent")
+        self.assertTrue(with_notice.dunning_negativation_flag)
+        self.assertEqual(str(with_notice.dunning_negativation_date), "2025-03-05")
+        skipped = self._history(move_no_notice)
+        self.assertEqual(skipped.step_id, flag)
+        self.assertEqual(skipped.skip_reason, "no_prior_notice")
+        self.assertFalse(without_notice.dunning_negativation_flag)
+
+    @freeze_time("2025-03-10" + NOON)
+    def test_invoice_in_another_currency_is_skipped(self):
+        currency = self.setup_other_currency("EUR")
+        partner = self._customer("Cliente Euro")
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "currency_id": currency.id,
+                "invoice_date": "2025-03-07",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Serviço", "price_unit": 100.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        self.engine._run_for(self.company)
+        self.assertEqual(self._history(move).skip_reason, "currency")
+
+    def test_failed_sends_stop_after_the_policy_limit(self):
+        self.policy.max_send_attempts = 2
+        partner = self._customer("Sempre Falha")
+        with freeze_time("2025-03-10" + NOON):
+            move = self._invoice(partner, "2025-03-07")
+        for day in ("2025-03-10", "2025-03-11", "2025-03-12"):
+            with freeze_time(day + NOON):
+                self.engine._run_for(self.company)
+            mails = self.env["mail.mail"].search(
+                [("recipient_ids", "in", partner.ids), ("state", "=", "outgoing")]
+            )
+            mails._postprocess_sent_message(
+                success_pids=[], failure_reason="refused", failure_type="mail_smtp"
+            )
+            mails.state = "exception"
+        history = self._history(move)
+        self.assertEqual(history.state, "failed")
+        self.assertEqual(history.attempt_count, 2)
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("recipient_ids", "in", partner.ids)]),
+            2,
+        )
+
+    @freeze_time("2025-03-10" + NOON)
+    def test_partner_chatter_and_smart_button(self):
+        partner = self._customer("Cliente Chatter")
+        self._invoice(partner, "2025-03-07")
+        self.engine._run_for(self.company)
+        self.assertIn("Collection reminder sent", partner.message_ids[0].body)
+        self.assertEqual(partner.dunning_history_count, 1)
+        action = partner.action_view_dunning_history()
+        self.assertEqual(
+            self.env["dunning.history"].search(action["domain"]).partner_id, partner
+        )
