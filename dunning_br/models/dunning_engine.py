@@ -514,6 +514,6 @@ class DunningEngine(models.AbstractModel):
         """Keep the reminder in the chatters of the invoices and the customer."""
         link = communication._get_html_link(title=communication.name)
         body = Markup(self.env._("Collection reminder sent: %(link)s")) % {"link": link}
-        for invoice in rows.move_id:
-            invoice._message_log(body=body)
+        invoices = rows.move_id
+        invoices._message_log_batch(bodies=dict.fromkeys(invoices.ids, body))
         communication.partner_id._message_log(body=body)
