@@ -15,7 +15,6 @@ import argparse
 import sys
 
 import odoorpc
-
 from odoo_env import ADDONS
 
 
