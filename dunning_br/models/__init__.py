@@ -5,7 +5,6 @@ from . import dunning_communication
 from . import dunning_history
 from . import dunning_engine
 from . import res_company
-from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import mail_mail
