@@ -1,11 +1,14 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from decimal import Decimal
 
 from cobranca.words import amount_in_words
 
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
+
+_logger = logging.getLogger(__name__)
 
 
 class DunningCommunication(models.Model):
@@ -42,6 +45,9 @@ class DunningCommunication(models.Model):
         string="Updated Total", compute="_compute_amounts", store=True
     )
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter")
+    mail_message_id = fields.Many2one(
+        "mail.message", string="Message Sent", ondelete="set null"
+    )
 
     @api.depends("partner_id", "date", "step_id")
     def _compute_name(self):
@@ -166,46 +172,82 @@ class DunningCommunication(models.Model):
             Decimal(str(self.amount_total)).quantize(Decimal("0.01"))
         )
 
+    # ------------------------------------------------------------------
+    # Channels: ``_dunning_send_<channel>`` sends a batch of messages of that
+    # channel, sets ``mail_message_id`` and returns ``{id: error}`` of those
+    # that failed. Other addons add channels with the same contract.
+    # ------------------------------------------------------------------
+    def _dunning_each(self, send_one):
+        """Run ``send_one`` per message, each in a savepoint: one failure does
+        not stop the others."""
+        failures = {}
+        for communication in self:
+            try:
+                with self.env.cr.savepoint():
+                    send_one(communication)
+            except Exception as error:  # noqa: BLE001 - reported per message
+                failures[communication.id] = str(error) or type(error).__name__
+        return failures
+
     def _dunning_send_email(self):
-        """Queue the e-mail (never sent inside the run's transaction, so a crash
-        cannot send it twice) and keep it in the chatter."""
-        self.ensure_one()
-        message = self.with_context(
-            mail_notify_force_send=False
-        ).message_post_with_source(
-            self.step_id.mail_template_id,
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.partner_id.ids,
-        )
-        return message
+        """Queue the e-mails (never sent inside the run's transaction, so a
+        crash cannot send one twice) and keep them in the chatter."""
+
+        def send_one(communication):
+            communication.mail_message_id = communication.with_context(
+                mail_notify_force_send=False
+            ).message_post_with_source(
+                communication.step_id.mail_template_id,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=communication.partner_id.ids,
+            )
+
+        return self._dunning_each(send_one)
 
     def _dunning_send_letter(self):
-        """Render the letter (PDF) from the step's template, attach it and keep
-        it in the chatter, ready to print or to send by post."""
-        self.ensure_one()
+        """Render the letters (PDF) of the whole batch with one rendering, keep
+        each one attached to its message (the report stores it) and in the
+        chatter, ready to print or to send by post. If the batch rendering
+        fails, each letter is tried alone so that only the bad ones fail."""
         report = self.env.ref("dunning_br.action_report_dunning_letter")
-        content, _kind = report._render_qweb_pdf(report, self.ids)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name}.pdf",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
-        )
-        self.letter_attachment_id = attachment
-        return self.message_post(
-            body=self.env._("Collection letter ready to print."),
-            attachment_ids=attachment.ids,
-            subtype_xmlid="mail.mt_note",
-        )
+        try:
+            with self.env.cr.savepoint():
+                report._render_qweb_pdf(report, self.ids)
+        except Exception:  # noqa: BLE001 - isolated letter by letter below
+            _logger.info("Batch rendering of %s letters failed", len(self))
+
+        def send_one(communication):
+            attachment = report.retrieve_attachment(communication)
+            if not attachment:
+                content, kind = report._render_qweb_pdf(report, communication.ids)
+                # Odoo renders HTML, and stores nothing, when running tests.
+                attachment = report.retrieve_attachment(communication) or self.env[
+                    "ir.attachment"
+                ].create(
+                    {
+                        "name": f"{communication.name}.{kind}",
+                        "raw": content,
+                        "res_model": communication._name,
+                        "res_id": communication.id,
+                        "mimetype": f"application/{kind}"
+                        if kind == "pdf"
+                        else "text/html",
+                    }
+                )
+            communication.letter_attachment_id = attachment
+            communication.mail_message_id = communication.message_post(
+                body=self.env._("Collection letter ready to print."),
+                attachment_ids=attachment.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
+        return self._dunning_each(send_one)
 
     def _dunning_send_activity(self):
         """Schedule a call for the customer's collector."""
-        self.ensure_one()
-        self._dunning_schedule_activity()
-        return self.env["mail.message"]
+        return self._dunning_each(
+            lambda communication: communication._dunning_schedule_activity()
+        )
 
     def _dunning_schedule_activity(self):
         self.ensure_one()

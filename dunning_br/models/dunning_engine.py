@@ -381,8 +381,77 @@ class DunningEngine(models.AbstractModel):
             if row.policy_id.grouping == "invoice":
                 key += (row.move_id,)
             groups[key] |= row
+        communications = self.env["dunning.communication"]
         for (partner, _channel, policy, *_invoice), group in groups.items():
-            self._send_group(partner, policy, group, today)
+            communications |= self._prepare_communication(partner, policy, group, today)
+        if communications:
+            self._send(communications, today)
+
+    @api.model
+    def _prepare_communication(self, partner, policy, rows, today):
+        """The message for ``rows`` (one customer, one channel), not sent yet;
+        its step is the most advanced of the rows (it chooses the template)."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE dunning_history SET attempt_count = attempt_count + 1"
+                " WHERE id IN %s",
+                tuple(rows.ids),
+            )
+        )
+        rows.invalidate_recordset(["attempt_count"])
+        communication = self.env["dunning.communication"].create(
+            {
+                "company_id": rows.company_id.id,
+                "partner_id": partner.id,
+                "policy_id": policy.id,
+                "step_id": rows.step_id.sorted("offset_days")[-1].id,
+                "date": today,
+            }
+        )
+        rows.write({"communication_id": communication.id})
+        return communication
+
+    @api.model
+    def _send(self, communications, today):
+        """Send the messages channel by channel (a channel may work on the whole
+        batch at once, e.g. one PDF rendering for all letters). A message that
+        fails marks its rows failed and never stops the run."""
+        failures = {}
+        for channel in set(communications.mapped("channel")):
+            batch = communications.filtered(lambda c, ch=channel: c.channel == ch)
+            failures.update(getattr(batch, f"_dunning_send_{channel}")())
+        now = fields.Datetime.now()
+        for communication in communications:
+            rows = communication.history_ids
+            error = failures.get(communication.id)
+            if error:
+                _logger.warning(
+                    "Collection message to %s (step %s) failed: %s",
+                    communication.partner_id.display_name,
+                    communication.step_id.display_name,
+                    error,
+                )
+                rows.write({"state": "failed", "failure_reason": error})
+                continue
+            step = communication.step_id
+            if step.create_activity and step.channel != "activity":
+                communication._dunning_schedule_activity()
+            if step.flag_negativation:
+                communication.partner_id.write(
+                    {
+                        "dunning_negativation_flag": True,
+                        "dunning_negativation_date": today,
+                    }
+                )
+            rows.write(
+                {
+                    "state": "sent",
+                    "sent_date": now,
+                    "mail_message_id": communication.mail_message_id.id,
+                    "failure_reason": False,
+                }
+            )
+            self._log_in_chatters(communication, rows)
 
     @api.model
     def _skip_reason(self, row, company, today):
@@ -455,59 +524,6 @@ class DunningEngine(models.AbstractModel):
                 "fine_capped": charges.capped,
             }
         )
-
-    @api.model
-    def _send_group(self, partner, policy, rows, today):
-        """One message for ``rows`` (one customer, one channel). A failure
-        marks the rows failed and never stops the run."""
-        step = rows.step_id.sorted("offset_days")[-1]
-        self.env.cr.execute(
-            SQL(
-                "UPDATE dunning_history SET attempt_count = attempt_count + 1"
-                " WHERE id IN %s",
-                tuple(rows.ids),
-            )
-        )
-        rows.invalidate_recordset(["attempt_count"])
-        try:
-            with self.env.cr.savepoint():
-                communication = self.env["dunning.communication"].create(
-                    {
-                        "company_id": rows.company_id.id,
-                        "partner_id": partner.id,
-                        "policy_id": policy.id,
-                        "step_id": step.id,
-                        "date": today,
-                    }
-                )
-                rows.write({"communication_id": communication.id})
-                message = getattr(communication, f"_dunning_send_{step.channel}")()
-                if step.create_activity and step.channel != "activity":
-                    communication._dunning_schedule_activity()
-                if step.flag_negativation:
-                    partner.write(
-                        {
-                            "dunning_negativation_flag": True,
-                            "dunning_negativation_date": today,
-                        }
-                    )
-                rows.write(
-                    {
-                        "state": "sent",
-                        "sent_date": fields.Datetime.now(),
-                        "mail_message_id": message.id if message else False,
-                        "failure_reason": False,
-                    }
-                )
-                self._log_in_chatters(communication, rows)
-        except Exception as error:  # noqa: BLE001 - recorded on the rows, run goes on
-            _logger.warning(
-                "Collection message to %s (step %s) failed: %s",
-                partner.display_name,
-                step.display_name,
-                error,
-            )
-            rows.write({"state": "failed", "failure_reason": str(error)})
 
     @api.model
     def _log_in_chatters(self, communication, rows):
