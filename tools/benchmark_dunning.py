@@ -993,6 +993,38 @@ def _print_delay(registry, delay_ms):
         return int(params.get_param("report.print_delay", "1000"))
 
 
+@contextlib.contextmanager
+def _report_server(env, odoo_args, registry, dbname):
+    """An Odoo HTTP server for the database, named as ``report.url``:
+    wkhtmltopdf loads the letters' assets from it, as in production where the
+    scheduled action runs inside the server."""
+    port = odoo_env.free_port()
+    server = subprocess.Popen(
+        odoo_env.odoo_command(
+            *odoo_args,
+            f"--database={dbname}",
+            f"--db-filter=^{dbname}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+        ),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        if not odoo_env.wait_for_port(port, 120):
+            raise SetupError("the Odoo HTTP server for the report assets did not start")
+        with registry.cursor() as cr:
+            _new_env(cr)["ir.config_parameter"].set_param(
+                "report.url", f"http://127.0.0.1:{port}"
+            )
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def benchmark(options, env, package_dir, db_args, data_dir):
     import odoo
     from odoo.modules.registry import Registry
@@ -1035,14 +1067,17 @@ def benchmark(options, env, package_dir, db_args, data_dir):
             _copy_database(dbname, copy)
         runs = []
         day_b = _next_business_day(registry, data["company_id"], options.day)
-        for label, day, profile in (
-            ("(a) first run", options.day, options.profile),
-            ("(b) next day", day_b, None),
-        ):
-            print(f"running {label} on {day}", flush=True)
-            run = run_day(registry, data["company_id"], day, label, options, profile)
-            run["installments"] = data["installments"]
-            runs.append(run)
+        with _report_server(env, odoo_args, registry, dbname):
+            for label, day, profile in (
+                ("(a) first run", options.day, options.profile),
+                ("(b) next day", day_b, None),
+            ):
+                print(f"running {label} on {day}", flush=True)
+                run = run_day(
+                    registry, data["company_id"], day, label, options, profile
+                )
+                run["installments"] = data["installments"]
+                runs.append(run)
         report["runs"] = runs
         report["wkhtmltopdf_warnings_hidden"] = _HideWkhtmltopdfWarnings.count
         if options.concurrent:
