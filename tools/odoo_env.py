@@ -88,6 +88,34 @@ def addons_path(package_dir):
     return ",".join(str(p) for p in paths if p.is_dir()) + f",{REPO}"
 
 
+def installed_addons(dbname, db_args, env):
+    """Our addons installed in ``dbname`` (``None`` when there is no such
+    database), read by the interpreter that runs Odoo."""
+    code = (
+        "import sys, odoo\n"
+        "from odoo.tools import config\n"
+        "config.parse_config(sys.argv[2:])\n"
+        "import odoo.sql_db, odoo.service.db as sdb\n"
+        "if not sdb.exp_db_exist(sys.argv[1]): sys.exit(3)\n"
+        "with odoo.sql_db.db_connect(sys.argv[1]).cursor() as cr:\n"
+        '    cr.execute("SELECT name FROM ir_module_module"\n'
+        "               \" WHERE state = 'installed'\")\n"
+        "    print(' '.join(r[0] for r in cr.fetchall()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, dbname, *db_args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode == 3:
+        return None
+    if result.returncode:
+        raise SetupError(f"cannot read database {dbname}: {result.stderr.strip()}")
+    return set(result.stdout.split()) & set(ADDONS)
+
+
 def odoo_command(*args):
     """The command line that runs the Odoo CLI with this interpreter."""
     return [sys.executable, "-m", "odoo", *args]

@@ -38,33 +38,6 @@ def _odoo(env, package_dir, db_args, *args, check=True):
     return result.returncode
 
 
-def _installed(db_args, env):
-    """Names of our addons installed in the demo database (None: no database)."""
-    code = (
-        "import sys, odoo\n"
-        "from odoo.tools import config\n"
-        "config.parse_config(sys.argv[2:])\n"
-        "import odoo.sql_db, odoo.service.db as sdb\n"
-        "if not sdb.exp_db_exist(sys.argv[1]): sys.exit(3)\n"
-        "with odoo.sql_db.db_connect(sys.argv[1]).cursor() as cr:\n"
-        '    cr.execute("SELECT name FROM ir_module_module"\n'
-        "               \" WHERE state = 'installed'\")\n"
-        "    print(' '.join(r[0] for r in cr.fetchall()))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, DB, *db_args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode == 3:
-        return None
-    if result.returncode:
-        raise SetupError(f"cannot read database {DB}: {result.stderr.strip()}")
-    return set(result.stdout.split()) & set(ADDONS)
-
-
 def _export_i18n(env, package_dir, db_args):
     import polib
 
@@ -135,7 +108,7 @@ def main():
                 print(f"started PostgreSQL on 127.0.0.1:{cluster.port}")
             db_args = cluster.db_args
         try:
-            installed = _installed(db_args, env)
+            installed = odoo_env.installed_addons(DB, db_args, env)
             if installed != set(ADDONS):
                 print(f"creating the demo database {DB} (takes a few minutes)")
                 _odoo(

@@ -138,28 +138,6 @@ def library_tests(tally):
         tally.add(problem=f"{failed} library test(s) failed")
 
 
-def _check_installed(cluster_args, dbname):
-    """Return the addons that are not in state 'installed' in the database."""
-    code = (
-        "import sys, odoo\n"
-        "from odoo.tools import config\n"
-        "config.parse_config(sys.argv[2:])\n"
-        "import odoo.sql_db\n"
-        "with odoo.sql_db.db_connect(sys.argv[1]).cursor() as cr:\n"
-        '    cr.execute("SELECT name FROM ir_module_module"\n'
-        "               \" WHERE state = 'installed'\")\n"
-        "    print(' '.join(r[0] for r in cr.fetchall()))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, dbname, *cluster_args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    installed = set(result.stdout.split())
-    return [name for name in ADDONS if name not in installed]
-
-
 def odoo_tests(tally, package_dir, env, db_args, keep_log):
     dbname = f"dunning_br_test_{int(time.time())}"
     log_path = Path(tempfile.gettempdir()) / f"{dbname}.log"
@@ -206,7 +184,8 @@ def odoo_tests(tally, package_dir, env, db_args, keep_log):
                 summary = found
         returncode = proc.wait()
     print(f"(full Odoo log: {log_path})")
-    missing = _check_installed(db_args, dbname)
+    installed = odoo_env.installed_addons(dbname, db_args, env) or set()
+    missing = [name for name in ADDONS if name not in installed]
     if summary is None:
         tally.add(failed=1, problem=f"Odoo gave no test summary (exit {returncode})")
     else:
