@@ -690,7 +690,10 @@ def run_day(registry, company_id, today, label, options, profile_path=None):
             queries1 = odoo.sql_db.sql_counter
             if profile:
                 profile.enable()
-            processed, remaining = engine._process_pending(company, today, None)
+            deadline = None
+            if options.time_budget:
+                deadline = time.monotonic() + options.time_budget
+            processed, remaining = engine._process_pending(company, today, deadline)
             if profile:
                 profile.disable()
             total_s = time.perf_counter() - start
@@ -713,6 +716,7 @@ def run_day(registry, company_id, today, label, options, profile_path=None):
             "selected_pairs": len(pairs),
             "processed_rows": processed,
             "remaining_rows": remaining,
+            "time_budget_s": options.time_budget,
             "selection_s": round(selection_s, 3),
             "processing_s": round(total_s - selection_s, 3),
             "total_s": round(total_s, 3),
@@ -819,6 +823,7 @@ COLUMNS = (
     ("run", "run", "{}"),
     ("N", "installments", "{:,}"),
     ("pairs", "selected_pairs", "{:,}"),
+    ("left pending", "remaining_rows", "{:,}"),
     ("selection s", "selection_s", "{:.2f}"),
     ("processing s", "processing_s", "{:.2f}"),
     ("total s", "total_s", "{:.2f}"),
@@ -853,6 +858,11 @@ def _table(rows):
 
 def _print_details(run):
     print(f"\n{run['run']} on {run['today']}:")
+    budget = f" (time budget {run['time_budget_s']} s)" if run["time_budget_s"] else ""
+    print(
+        f"  rows processed {run['processed_rows']:,}, left pending "
+        f"{run['remaining_rows']:,}{budget}"
+    )
     print(f"  history rows by state: {run['history_by_state']}")
     created = run["created"]
     print(
@@ -959,6 +969,13 @@ def _parse_args():
         help="cProfile the processing of run (a) into FILE (+ FILE.txt)",
     )
     parser.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="S",
+        help="stop processing each run after S seconds, as the scheduled "
+        "action does (the rest stays pending: the next run goes on with it)",
+    )
+    parser.add_argument(
         "--print-delay",
         type=int,
         metavar="MS",
@@ -983,6 +1000,15 @@ def _next_business_day(registry, company_id, day):
         return calendar.next_business_day(day + timedelta(days=1))
 
 
+def _set_report_url(registry, port):
+    """Set before the copy of ``--concurrent`` is made, so that its letters
+    load their assets from the same server."""
+    with registry.cursor() as cr:
+        _new_env(cr)["ir.config_parameter"].set_param(
+            "report.url", f"http://127.0.0.1:{port}"
+        )
+
+
 def _print_delay(registry, delay_ms):
     """Odoo's ``report.print_delay`` (wkhtmltopdf's --javascript-delay, 1000 ms
     by default), set to ``delay_ms`` when given."""
@@ -994,11 +1020,10 @@ def _print_delay(registry, delay_ms):
 
 
 @contextlib.contextmanager
-def _report_server(env, odoo_args, registry, dbname):
-    """An Odoo HTTP server for the database, named as ``report.url``:
-    wkhtmltopdf loads the letters' assets from it, as in production where the
-    scheduled action runs inside the server."""
-    port = odoo_env.free_port()
+def _report_server(env, odoo_args, dbname, port):
+    """An Odoo HTTP server for the database on ``port`` (``report.url``, see
+    ``_set_report_url``): wkhtmltopdf loads the letters' assets from it, as in
+    production where the scheduled action runs inside the server."""
     server = subprocess.Popen(
         odoo_env.odoo_command(
             *odoo_args,
@@ -1015,10 +1040,6 @@ def _report_server(env, odoo_args, registry, dbname):
     try:
         if not odoo_env.wait_for_port(port, 120):
             raise SetupError("the Odoo HTTP server for the report assets did not start")
-        with registry.cursor() as cr:
-            _new_env(cr)["ir.config_parameter"].set_param(
-                "report.url", f"http://127.0.0.1:{port}"
-            )
         yield port
     finally:
         server.terminate()
@@ -1063,11 +1084,13 @@ def benchmark(options, env, package_dir, db_args, data_dir):
             f"in {data['generation_s']:.1f} s",
             flush=True,
         )
+        port = odoo_env.free_port()
+        _set_report_url(registry, port)
         if options.concurrent:
             _copy_database(dbname, copy)
         runs = []
         day_b = _next_business_day(registry, data["company_id"], options.day)
-        with _report_server(env, odoo_args, registry, dbname):
+        with _report_server(env, odoo_args, dbname, port):
             for label, day, profile in (
                 ("(a) first run", options.day, options.profile),
                 ("(b) next day", day_b, None),
@@ -1078,13 +1101,13 @@ def benchmark(options, env, package_dir, db_args, data_dir):
                 )
                 run["installments"] = data["installments"]
                 runs.append(run)
-        report["runs"] = runs
-        report["wkhtmltopdf_warnings_hidden"] = _HideWkhtmltopdfWarnings.count
-        if options.concurrent:
-            print("running (a) in two processes at once", flush=True)
-            report["concurrent"] = run_concurrent(
-                copy, data["company_id"], options.day, runs[0]
-            )
+            report["runs"] = runs
+            report["wkhtmltopdf_warnings_hidden"] = _HideWkhtmltopdfWarnings.count
+            if options.concurrent:
+                print("running (a) in two processes at once", flush=True)
+                report["concurrent"] = run_concurrent(
+                    copy, data["company_id"], options.day, runs[0]
+                )
     finally:
         if not options.keep:
             _drop_database(copy)
