@@ -208,7 +208,7 @@ class TestDunningRun(DunningCommon):
             self.engine._run_for(self.company)
         letter = self._history(move).filtered(lambda h: h.step_id == self.step_30)
         self.assertEqual(letter.state, "sent")
-        self.assertTrue(letter.communication_id.letter_attachment_id)
+        self.assertEqual(letter.communication_id.letter_state, "to_render")
 
     def test_no_reminder_on_non_business_days(self):
         partner = self._customer("Fim de Semana")
