@@ -104,6 +104,12 @@ class DunningCommunication(models.Model):
         instructions = self._dunning_payment_instructions(rows)
         lines = []
         for row in rows:
+            amounts = {
+                "residual": self._fmt(row.amount_residual),
+                "fine": self._fmt(row.fine_amount),
+                "interest": self._fmt(row.interest_amount),
+                "total": self._fmt(row.total_amount),
+            }
             lines.append(
                 {
                     "history": row,
@@ -113,11 +119,8 @@ class DunningCommunication(models.Model):
                         self.env, row.date_maturity, lang_code=lang
                     ),
                     "days_late": row.days_late,
-                    "residual": self._fmt(row.amount_residual),
-                    "fine": self._fmt(row.fine_amount),
-                    "interest": self._fmt(row.interest_amount),
-                    "total": self._fmt(row.total_amount),
-                    "how": self._dunning_charge_explanation(row),
+                    **amounts,
+                    "how": self._dunning_charge_explanation(row, amounts),
                     "portal_url": row.move_id.get_base_url()
                     + row.move_id.get_portal_url(),
                     "payment": instructions.get(row.id, []),
@@ -166,9 +169,9 @@ class DunningCommunication(models.Model):
             return self.env._("falls due today")
         return self.env._("is overdue")
 
-    def _dunning_charge_explanation(self, row):
+    def _dunning_charge_explanation(self, row, amounts):
         """How the fine and interest of ``row`` were computed, in the user's
-        language."""
+        language; ``amounts`` are its amounts formatted (``_dunning_lines``)."""
         if not row.days_late:
             return self.env._("Not overdue: no fine or interest.")
         text = self.env._(
@@ -176,10 +179,10 @@ class DunningCommunication(models.Model):
             "interest of %(interest_pct)s%% a month pro rata die = %(interest)s.",
             days=row.days_late,
             fine_pct=_pct(row.fine_percent_applied),
-            residual=self._fmt(row.amount_residual),
-            fine=self._fmt(row.fine_amount),
+            residual=amounts["residual"],
+            fine=amounts["fine"],
             interest_pct=_pct(row.policy_id.interest_monthly_percent),
-            interest=self._fmt(row.interest_amount),
+            interest=amounts["interest"],
         )
         if row.fine_capped:
             text += " " + self.env._(
@@ -230,37 +233,79 @@ class DunningCommunication(models.Model):
 
     def _dunning_send_email(self):
         """Queue the e-mails (never sent inside the run's transaction, so a
-        crash cannot send one twice) and keep them in the chatter."""
+        crash cannot send one twice) and keep them in the chatter.
 
-        def send_one(communication):
-            communication.mail_message_id = communication.with_context(
-                mail_notify_force_send=False
-            ).message_post_with_source(
-                communication.step_id.mail_template_id,
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=communication.partner_id.ids,
+        The messages of a template go through one mail composer, which renders
+        them in batch; if that fails, each message is posted alone so that
+        only the bad ones fail."""
+        failures = {}
+        for template in self.step_id.mail_template_id:
+            batch = self.filtered(lambda c, t=template: c.step_id.mail_template_id == t)
+            try:
+                with self.env.cr.savepoint():
+                    batch._dunning_post_template(template)
+            except Exception:  # noqa: BLE001 - isolated message by message below
+                _logger.info("Batch posting of %s e-mails failed", len(batch))
+                failures.update(
+                    batch._dunning_each(
+                        lambda message, t=template: message._dunning_post_template(t)
+                    )
+                )
+        without = self.filtered(lambda c: not c.step_id.mail_template_id)
+        failures.update(
+            dict.fromkeys(without.ids, self.env._("The step has no e-mail template."))
+        )
+        return failures
+
+    def _dunning_post_template(self, template):
+        """Post ``template`` on each message of ``self`` as an e-mail to its
+        customer (comment mode of the mail composer: in the chatter, and
+        queued for sending)."""
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
+                mail_notify_force_send=False,
             )
-
-        return self._dunning_each(send_one)
+            .create(
+                {
+                    "message_type": "notification",
+                    "subtype_id": self.env.ref("mail.mt_comment").id,
+                }
+            )
+        )
+        # The recipients come from the template, rendered per message.
+        _mails, messages = composer._action_send_mail()
+        by_record = {message.res_id: message for message in messages}
+        for communication in self:
+            message = by_record[communication.id]
+            if communication.partner_id not in message.partner_ids:
+                raise UserError(
+                    self.env._(
+                        "The e-mail template %(template)s does not address the "
+                        "customer: set its recipients to the customer of the "
+                        "message (object.partner_id).",
+                        template=template.display_name,
+                    )
+                )
+            communication.mail_message_id = message
 
     def _dunning_send_letter(self):
         """Issue the letters: each one is recorded, with its amounts, and queued
         for the PDF rendering of the scheduled action 'Generate the collection
         letters', triggered now. The PDF is then kept attached to its message,
         ready to print or to send by post."""
-
-        def send_one(communication):
-            communication.letter_state = "to_render"
-            communication.mail_message_id = communication.message_post(
-                body=self.env._(
-                    "Collection letter issued; its PDF is being generated."
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-
-        failures = self._dunning_each(send_one)
+        self.letter_state = "to_render"
+        body = self.env._("Collection letter issued; its PDF is being generated.")
+        notes = self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        by_record = {note.res_id: note for note in notes}
+        for letter in self:
+            letter.mail_message_id = by_record[letter.id]
         self.env.ref("dunning_br.ir_cron_dunning_letters").sudo()._trigger()
-        return failures
+        return {}
 
     # ------------------------------------------------------------------
     # Letters: PDF rendering queue and bulk printing
