@@ -178,6 +178,8 @@ class DunningEngine(models.AbstractModel):
     def _select_due(self, company, today):
         """Insert the pairs due today as pending rows; put failed rows that may
         be retried back to pending. Return the number of new rows."""
+        if not self._calendar(company).is_business_day(today):
+            return 0  # nothing is sent, nor retried, on non-business days
         query = self._due_pairs_query(
             company,
             today,
@@ -228,8 +230,9 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _retry_failed(self, company, today):
-        """Failed rows are retried (up to the policy's limit) unless a later
-        step of their installment exists, which supersedes them."""
+        """Failed rows are retried (up to the policy's limit), and flags for
+        listing waiting for their prior notice period are tried again, unless
+        a later step of their installment exists, which supersedes them."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -251,8 +254,10 @@ class DunningEngine(models.AbstractModel):
                   FROM dunning_policy_step s, dunning_policy p
                  WHERE s.id = h.step_id AND p.id = h.policy_id
                    AND h.company_id = %(company)s
-                   AND h.state = 'failed'
-                   AND h.attempt_count < p.max_send_attempts
+                   AND ((h.state = 'failed'
+                         AND h.attempt_count < p.max_send_attempts)
+                        OR (h.state = 'skipped'
+                            AND h.skip_reason = 'awaiting_notice'))
                 """,
                 today=today,
                 company=company.id,
@@ -325,6 +330,8 @@ class DunningEngine(models.AbstractModel):
     def _process_pending(self, company, today, deadline):
         """Process pending rows customer batch by customer batch until done
         or past ``deadline``. Return (rows processed, rows remaining)."""
+        if not self._calendar(company).is_business_day(today):
+            return 0, self._count_pending(company)
         done = 0
         after = 0
         while deadline is None or time.monotonic() < deadline:
@@ -368,6 +375,7 @@ class DunningEngine(models.AbstractModel):
         """Skip what must be skipped, compute the amounts, group, send."""
         calendar = self._calendar(company)
         notices = self._prior_notice_dates(rows)
+        rows |= self._add_missing_prior_notices(rows, notices, today)
         to_send = self.env["dunning.history"]
         skipped = defaultdict(lambda: self.env["dunning.history"])
         for row in rows:
@@ -497,8 +505,52 @@ class DunningEngine(models.AbstractModel):
             notice = notices.get(line.id)
             notice_days = row.policy_id.negativation_notice_days
             if not notice or (today - notice).days < notice_days:
+                # Tried again on every run until the notice period is over.
+                if row.policy_id._prior_notice_step(row.step_id):
+                    return "awaiting_notice"
                 return "no_prior_notice"
         return False
+
+    @api.model
+    def _add_missing_prior_notices(self, rows, notices, today):
+        """A flag for listing may only follow a prior notice (CDC art. 43 §2):
+        when a flag step is due for an installment that never got its notice
+        (a first run catching up, a policy changed), the notice step is added
+        as a pending row of this batch, to be sent now; the flag waits for
+        the notice period. Return the rows added."""
+        History = self.env["dunning.history"]
+        flags = rows.filtered(
+            lambda r: r.step_id.flag_negativation and r.move_line_id.id not in notices
+        )
+        wanted = {}
+        for row in flags:
+            step = row.policy_id._prior_notice_step(row.step_id)
+            if step:
+                wanted[row.move_line_id.id, step.id] = (row, step)
+        if not wanted:
+            return History
+        existing = History.search_read(
+            [("move_line_id", "in", [line for line, _step in wanted])],
+            ["move_line_id", "step_id"],
+        )
+        for values in existing:
+            wanted.pop((values["move_line_id"][0], values["step_id"][0]), None)
+        return History.create(
+            [
+                {
+                    "company_id": row.company_id.id,
+                    "policy_id": row.policy_id.id,
+                    "step_id": step.id,
+                    "move_line_id": row.move_line_id.id,
+                    "move_id": row.move_id.id,
+                    "partner_id": row.partner_id.id,
+                    "channel": step.channel,
+                    "state": "pending",
+                    "run_date": today,
+                }
+                for row, step in wanted.values()
+            ]
+        )
 
     @api.model
     def _prior_notice_dates(self, rows):

@@ -16,6 +16,11 @@ NOON = " 12:00:00"
 class TestDunningActions(DunningCommon):
     """What the steps do besides e-mails: letters, activities, flags."""
 
+    def _mails_to(self, partner, text):
+        return self.env["mail.mail"].search(
+            [("recipient_ids", "in", partner.ids), ("body_html", "ilike", text)]
+        )
+
     def test_letter_states_the_updated_total_in_words(self):
         partner = self._customer("Cliente Carta", street="Rua das Flores, 10")
         with freeze_time("2025-02-03" + NOON):
@@ -153,10 +158,58 @@ class TestDunningActions(DunningCommon):
         self.assertEqual(flagged.state, "sent")
         self.assertTrue(with_notice.dunning_negativation_flag)
         self.assertEqual(str(with_notice.dunning_negativation_date), "2025-03-05")
-        skipped = self._history(move_no_notice)
-        self.assertEqual(skipped.step_id, flag)
-        self.assertEqual(skipped.skip_reason, "no_prior_notice")
+        # The installment that never got its notice gets it now (first run
+        # catching up), and its flag waits for the notice period.
+        rows = self._history(move_no_notice)
+        self.assertEqual(rows.step_id, notice | flag)
+        given = rows.filtered(lambda h: h.step_id == notice)
+        self.assertEqual(given.state, "sent")
+        self.assertEqual(
+            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
+        )
+        waiting = rows.filtered(lambda h: h.step_id == flag)
+        self.assertEqual(waiting.state, "skipped")
+        self.assertEqual(waiting.skip_reason, "awaiting_notice")
         self.assertFalse(without_notice.dunning_negativation_flag)
+        # Monday 10/03, 5 days later: still waiting; the notice is not sent again.
+        with freeze_time("2025-03-10" + NOON):
+            self.engine._run_for(self.company)
+        self.assertEqual(waiting.skip_reason, "awaiting_notice")
+        self.assertEqual(len(self._history(move_no_notice)), 2)
+        self.assertFalse(without_notice.dunning_negativation_flag)
+        # Saturday 15/03, 10 days later, is no business day: nothing happens.
+        with freeze_time("2025-03-15" + NOON):
+            self.engine._run_for(self.company)
+        self.assertEqual(waiting.state, "skipped")
+        # Monday 17/03: the notice period is over, the customer is flagged.
+        with freeze_time("2025-03-17" + NOON):
+            self.engine._run_for(self.company)
+        self.assertEqual(waiting.state, "sent")
+        self.assertTrue(without_notice.dunning_negativation_flag)
+        self.assertEqual(str(without_notice.dunning_negativation_date), "2025-03-17")
+        self.assertEqual(
+            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
+        )
+
+    def test_flag_without_a_notice_step_in_the_policy_is_never_done(self):
+        self.env["dunning.policy.step"].create(
+            {
+                "policy_id": self.policy.id,
+                "name": "Negativar",
+                "offset_days": 60,
+                "tone": "negativation",
+                "channel": "activity",
+                "flag_negativation": True,
+            }
+        )
+        partner = self._customer("Sem Etapa de Aviso")
+        with freeze_time("2025-01-02" + NOON):
+            move = self._invoice(partner, "2025-01-02")
+        with freeze_time("2025-03-05" + NOON):
+            self.engine._run_for(self.company)
+        row = self._history(move)
+        self.assertEqual(row.skip_reason, "no_prior_notice")
+        self.assertFalse(partner.dunning_negativation_flag)
 
     @freeze_time("2025-03-10" + NOON)
     def test_invoice_in_another_currency_is_skipped(self):

@@ -328,6 +328,23 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(history.attempt_count, 2)
         self.assertEqual(len(self._mails_to(partner)), 2)
 
+    def test_failed_send_is_not_retried_on_a_non_business_day(self):
+        partner = self._customer("Falha Sexta")
+        with freeze_time(TODAY + NOON):
+            move = self._invoice(partner, "2025-03-07")
+            self.engine._run_for(self.company)
+        self._mails_to(partner)._postprocess_sent_message(
+            success_pids=[],
+            failure_reason="Connection refused",
+            failure_type="mail_smtp",
+        )
+        with freeze_time("2025-03-15" + NOON):  # Saturday
+            self.engine._run_for(self.company)
+        history = self._history(move)
+        self.assertEqual(history.state, "failed")
+        self.assertEqual(history.attempt_count, 1)
+        self.assertEqual(len(self._mails_to(partner)), 1)
+
     @freeze_time(TODAY + NOON)
     def test_policy_precedence_invoice_over_partner_over_company(self):
         strict = self._create_policy(self.company, name="Rígida", fine_percent=2.0)
