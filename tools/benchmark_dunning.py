@@ -121,6 +121,13 @@ def _drop_database(name):
         exists = cr.fetchone()
     if exists:
         odoo.service.db.exp_drop(name)
+        with contextlib.closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cr.fetchone():
+                # exp_drop only logs its failures (e.g. a connection left open
+                # by a worker): force it, so that no database is left behind.
+                cr._cnx.autocommit = True
+                cr.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def _install(env, odoo_args, dbname):
