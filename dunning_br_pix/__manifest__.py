@@ -11,6 +11,17 @@
     "development_status": "Alpha",
     "depends": ["dunning_br", "account_payment", "l10n_br"],
     "external_dependencies": {"python": ["cobranca"]},
-    "data": [],
+    "data": [
+        "security/dunning_br_pix_security.xml",
+        "security/ir.model.access.csv",
+        "views/payment_templates.xml",
+        "views/payment_provider_views.xml",
+        "views/dunning_pix_charge_views.xml",
+        "views/dunning_policy_views.xml",
+        "data/payment_provider_data.xml",
+        "data/ir_cron_data.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -1,0 +1,130 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+from decimal import Decimal
+
+from cobranca.pix import parse_brcode
+
+from odoo.tests import TransactionCase, tagged
+
+from .common import CNPJ, PixSandboxCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPixCharges(PixSandboxCommon, TransactionCase):
+    def test_cobv_body_carries_the_policy(self):
+        _move, line = self._installment(days=5, amount=1234.5)
+        charge = self._charge(line)
+        self.assertEqual(len(charge), 1)
+        (put,) = self._requests("PUT", "cobv")
+        body = put.json
+        self.assertEqual(put.path, f"/api/v2/cobv/{charge.txid}")
+        self.assertEqual(
+            body["calendario"],
+            {
+                "dataDeVencimento": line.date_maturity.isoformat(),
+                "validadeAposVencimento": 20,
+            },
+        )
+        self.assertEqual(body["devedor"], {"cnpj": CNPJ, "nome": "Padaria Pão Quente"})
+        self.assertEqual(body["valor"]["original"], "1234.50")
+        self.assertEqual(body["valor"]["multa"], {"modalidade": 2, "valorPerc": "2.00"})
+        self.assertEqual(body["valor"]["juros"], {"modalidade": 3, "valorPerc": "1.00"})
+        self.assertEqual(charge.state, "active")
+        self.assertEqual(charge.psp_status, "ATIVA")
+        self.assertTrue(35 >= len(charge.txid) >= 26)
+        self.assertTrue(parse_brcode(charge.copia_e_cola)["url"])
+        self.assertEqual(self.psp.errors, [])
+
+    def test_consumer_fine_is_capped(self):
+        self.policy.fine_percent = 10.0
+        self.customer.write({"vat": "52998224725", "is_company": False})
+        _move, line = self._installment()
+        self._charge(line)
+        (put,) = self._requests("PUT", "cobv")
+        self.assertEqual(put.json["devedor"]["cpf"], "52998224725")
+        self.assertEqual(put.json["valor"]["multa"]["valorPerc"], "2.00")
+
+    def test_twice_creates_one_charge(self):
+        _move, line = self._installment()
+        first = self._charge(line)
+        second = self._charge(line)
+        self.assertEqual(first, second)
+        self.assertEqual(
+            self.env["dunning.pix.charge"].search_count(
+                [("move_line_id", "=", line.id)]
+            ),
+            1,
+        )
+        self.assertEqual(len(self._requests("PUT", "cobv")), 1)
+        self.assertEqual(len(self.psp.charges), 1)
+
+    def test_revision_when_the_installment_changes(self):
+        _move, line = self._installment(days=5)
+        charge = self._charge(line)
+        self.assertEqual(charge.revision, 0)
+        line.date_maturity = self.today + timedelta(days=12)
+        charge._dunning_pix_sync()
+        (patch,) = self._requests("PATCH", "cobv")
+        self.assertEqual(
+            patch.json["calendario"]["dataDeVencimento"],
+            (self.today + timedelta(days=12)).isoformat(),
+        )
+        self.assertEqual(charge.revision, 1)
+        self.assertEqual(charge.date_due, self.today + timedelta(days=12))
+
+    def test_cancelled_when_paid_elsewhere(self):
+        move, line = self._installment()
+        charge = self._charge(line)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({})._create_payments()
+        self.assertTrue(line.reconciled)
+        self.env["payment.provider"]._cron_dunning_pix_poll()
+        self.assertEqual(charge.state, "cancelled")
+        self.assertEqual(
+            self.psp.charges[charge.txid].status, "REMOVIDA_PELO_USUARIO_RECEBEDOR"
+        )
+
+    def test_psp_error_is_clear(self):
+        _move, line = self._installment()
+        self.provider.dunning_pix_key = "someone@example.com"
+        with self.assertRaisesRegex(Exception, "chave"):
+            self._charge(line)
+        self.assertFalse(
+            self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])
+        )
+
+    def test_dunning_reminder_carries_pix(self):
+        move, line = self._installment(days=5)
+        self.engine._run_for(self.company, today=self.today)
+        history = self._history(move)
+        self.assertTrue(history)
+        communication = history.communication_id[:1]
+        lines = communication._dunning_lines()
+        (instruction,) = lines[0]["payment"]
+        charge = self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])
+        self.assertEqual(instruction["value"], charge.copia_e_cola)
+        self.assertTrue(instruction["image"].startswith("data:image/png;base64,"))
+
+    def test_static_mode(self):
+        self.provider.dunning_pix_mode = "static"
+        move, _line = self._installment(days=5, amount=150.0)
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.pix_method.id,
+                "reference": "INV-PIX-1",
+                "amount": 150.0,
+                "currency_id": self.company.currency_id.id,
+                "partner_id": self.customer.id,
+                "invoice_ids": [(6, 0, move.ids)],
+            }
+        )
+        values = tx._get_specific_rendering_values({})
+        payload = parse_brcode(values["copia_e_cola"])
+        self.assertEqual(payload["amount"], Decimal("150.00"))
+        self.assertEqual(payload["key"], self.provider.dunning_pix_key)
+        self.assertLessEqual(len(payload["txid"]), 25)
+        self.assertEqual(payload["merchant_city"], "Sao Paulo")
+        self.assertFalse(self.psp.api_requests())
