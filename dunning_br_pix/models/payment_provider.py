@@ -24,6 +24,16 @@ _CLIENTS = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
+def _write_pem(folder, name, data):
+    """Write base64 ``data`` (a Binary field) to ``folder/name``, readable by
+    this user only; return the path."""
+    path = os.path.join(folder, name)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(base64.b64decode(data))
+    return path
+
+
 class PaymentProvider(models.Model):
     _inherit = "payment.provider"
 
@@ -76,6 +86,13 @@ class PaymentProvider(models.Model):
         string="Client Certificate Key (PEM)",
         attachment=True,
         groups="base.group_system",
+    )
+    dunning_pix_ca_certificate = fields.Binary(
+        string="PSP CA Certificate (PEM)",
+        attachment=True,
+        groups="base.group_system",
+        help="Only when the PSP's server certificate is not signed by a public "
+        "authority (e.g. ICP-Brasil or a homologation environment).",
     )
     dunning_pix_webhook_url = fields.Char(
         string="Webhook URL",
@@ -232,6 +249,7 @@ class PaymentProvider(models.Model):
         provider = self.sudo()
         certificate = provider.dunning_pix_certificate or b""
         certificate_key = provider.dunning_pix_certificate_key or b""
+        ca_certificate = provider.dunning_pix_ca_certificate or b""
         fingerprint = hashlib.sha256(
             "\0".join(
                 [
@@ -241,6 +259,7 @@ class PaymentProvider(models.Model):
                     provider.dunning_pix_client_secret,
                     hashlib.sha256(certificate).hexdigest(),
                     hashlib.sha256(certificate_key).hexdigest(),
+                    hashlib.sha256(ca_certificate).hexdigest(),
                 ]
             ).encode()
         ).hexdigest()
@@ -250,24 +269,24 @@ class PaymentProvider(models.Model):
             if cached and cached[0] == fingerprint:
                 return cached[1]
             cert = None
-            if certificate:
+            verify = True
+            if certificate or ca_certificate:
+                # requests reads certificates from files only: a private folder
+                # of this process, kept while the client lives.
                 folder = tempfile.mkdtemp(prefix="dunning_pix_")
-                cert_path = os.path.join(folder, "cert.pem")
-                with open(cert_path, "wb") as stream:
-                    stream.write(base64.b64decode(certificate))
-                cert = cert_path
+            if certificate:
+                cert = _write_pem(folder, "cert.pem", certificate)
                 if certificate_key:
-                    key_path = os.path.join(folder, "key.pem")
-                    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT, 0o600)
-                    with os.fdopen(descriptor, "wb") as stream:
-                        stream.write(base64.b64decode(certificate_key))
-                    cert = (cert_path, key_path)
+                    cert = (cert, _write_pem(folder, "key.pem", certificate_key))
+            if ca_certificate:
+                verify = _write_pem(folder, "ca.pem", ca_certificate)
             client = PixApiClient(
                 provider.dunning_pix_base_url,
                 provider.dunning_pix_token_url,
                 provider.dunning_pix_client_id,
                 provider.dunning_pix_client_secret,
                 cert=cert,
+                verify=verify,
                 timeout=(5, 15),
                 retries=2,
                 scope=const.SCOPES,

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from cobranca.pix import parse_brcode
 
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import CNPJ, PixSandboxCommon
 
@@ -128,3 +129,24 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         self.assertLessEqual(len(payload["txid"]), 25)
         self.assertEqual(payload["merchant_city"], "Sao Paulo")
         self.assertFalse(self.psp.api_requests())
+
+    def test_access_rights(self):
+        _move, line = self._installment()
+        charge = self._charge(line)
+        billing = new_test_user(
+            self.env,
+            "pix_billing",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        self.assertEqual(
+            charge.with_user(billing).read(["txid"])[0]["txid"], charge.txid
+        )
+        with self.assertRaises(AccessError):
+            charge.with_user(billing).write({"state": "cancelled"})
+        portal = new_test_user(self.env, "pix_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            charge.with_user(portal).read(["txid"])
+        with self.assertRaises(AccessError):
+            self.provider.with_user(billing).read(["dunning_pix_client_secret"])

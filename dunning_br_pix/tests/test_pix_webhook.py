@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import PixSandboxCommon
 
@@ -34,6 +34,9 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
 
     def test_webhook_with_fine_reconciles_and_books_the_difference(self):
         move, line = self._installment(days=5, amount=1000.0)
+        self.engine._run_for(self.company, today=self.today)  # D-5 reminder
+        history = self._history(move)
+        self.assertTrue(history)
         charge, pix, due = self._pay_late(line, days_late=10)
         self.assertGreater(due.final, Decimal("1000.00"))
         (delivery,) = self.psp.deliveries
@@ -52,6 +55,44 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         self.assertEqual(income.move_id, tx.payment_id.move_id)
         # The webhook was confirmed with the PSP before booking.
         self.assertTrue(self._requests("GET", "pix"))
+        self.assertEqual(history.paid_via, "pix")
+        self.assertEqual(history.pix_payment_id, received)
+
+    def test_payment_below_the_open_amount_books_a_discount(self):
+        _move, line = self._installment(days=5, amount=1000.0)
+        charge = self._charge(line)
+        self.env.flush_all()
+        self.psp.simulate_payment(charge.txid, amount=Decimal("990.00"))
+        self.env.invalidate_all()
+        self.assertEqual(charge.state, "paid")
+        self.assertTrue(line.reconciled)
+        discount = self.env["account.move.line"].search(
+            [("account_id", "=", self.discount_account.id)]
+        )
+        self.assertAlmostEqual(discount.balance, 10.0)
+        self.assertAlmostEqual(charge.payment_ids.payment_id.amount, 990.0)
+
+    def test_pay_now_with_another_amount_is_not_booked(self):
+        move, _line = self._installment(days=5, amount=200.0)
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.pix_method.id,
+                "reference": "PAY-NOW-1",
+                "amount": 200.0,
+                "currency_id": self.company.currency_id.id,
+                "partner_id": self.customer.id,
+                "invoice_ids": [(6, 0, move.ids)],
+            }
+        )
+        tx._get_specific_rendering_values({})
+        self.env.flush_all()
+        self.psp.simulate_payment(tx.dunning_pix_txid, amount=Decimal("150.00"))
+        self.env.invalidate_all()
+        self.assertEqual(tx.state, "error")
+        self.assertIn("150.00", tx.state_message)
+        self.assertFalse(tx.payment_id)
+        self.assertEqual(move.payment_state, "not_paid")
 
     def test_same_webhook_twice_books_once(self):
         _move, line = self._installment(days=5)
@@ -137,7 +178,15 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         charge, pix, _due = self._pay_late(line, days_late=0)
         tx = charge.payment_ids.transaction_id
         self.assertEqual(self.provider.support_refund, "partial")
-        refund_tx = tx._send_refund_request(amount_to_refund=100.0)
+        wizard = Form(
+            self.env["payment.refund.wizard"].with_context(
+                active_model="account.payment", active_id=tx.payment_id.id
+            )
+        )
+        wizard.amount_to_refund = 100.0
+        wizard.save().action_refund()
+        refund_tx = tx.child_transaction_ids
+        self.assertEqual(refund_tx.operation, "refund")
         self.assertEqual(refund_tx.state, "pending")
         (put,) = self._requests("PUT", "devolucao")
         self.assertEqual(put.json["valor"], "100.00")
