@@ -147,6 +147,9 @@ class DunningPixCharge(models.Model):
                 or line_provider.dunning_pix_mode != "dynamic"
                 or line.reconciled
                 or line.move_id.state != "posted"
+                or line.amount_residual <= 0
+                or line.currency_id.name not in const.SUPPORTED_CURRENCIES
+                or line.company_currency_id != line.currency_id
             ):
                 continue
             charge = self.sudo().search([("txid", "=", self._dunning_pix_txid(line))])

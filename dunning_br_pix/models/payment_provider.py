@@ -4,6 +4,7 @@ import base64
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import threading
 from datetime import datetime, timedelta, timezone
@@ -270,6 +271,7 @@ class PaymentProvider(models.Model):
                 return cached[1]
             cert = None
             verify = True
+            folder = None
             if certificate or ca_certificate:
                 # requests reads certificates from files only: a private folder
                 # of this process, kept while the client lives.
@@ -293,7 +295,9 @@ class PaymentProvider(models.Model):
             )
             if cached:
                 cached[1].close()
-            _CLIENTS[cache_key] = (fingerprint, client)
+                if cached[2]:
+                    shutil.rmtree(cached[2], ignore_errors=True)
+            _CLIENTS[cache_key] = (fingerprint, client, folder)
             return client
 
     def _dunning_pix_static_brcode(self, amount, txid):

@@ -150,3 +150,28 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
             charge.with_user(portal).read(["txid"])
         with self.assertRaises(AccessError):
             self.provider.with_user(billing).read(["dunning_pix_client_secret"])
+
+    def test_psp_down_does_not_break_the_cron(self):
+        _move, line = self._installment()
+        charge = self._charge(line)
+        line.date_maturity = self.today + timedelta(days=9)
+        self.psp.fail_next(20, 503)
+        with (
+            self.assertLogs("cobranca.pix.api", "WARNING"),
+            self.assertLogs("odoo.addons.dunning_br_pix", "ERROR") as logs,
+        ):
+            self.env["payment.provider"]._cron_dunning_pix_poll()
+        self.assertIn("503", "\n".join(logs.output))
+        self.assertIn("503", charge.last_error)
+        self.assertEqual(charge.state, "active")
+        self.assertEqual(charge.date_due, self.today + timedelta(days=5))
+
+    def test_no_charge_for_a_credit_note(self):
+        move, _line = self._installment()
+        refund = move._reverse_moves()
+        refund.action_post()
+        refund_line = refund.line_ids.filtered(
+            lambda aml: aml.account_id.account_type == "asset_receivable"
+        )
+        self.assertFalse(self._charge(refund_line))
+        self.assertFalse(self.psp.api_requests())
