@@ -233,6 +233,9 @@ class DunningPixCharge(models.Model):
             if cobv.get("status") != "CONCLUIDA":
                 values["state"] = "cancelled"
             charge.write(values)
+            # Paid meanwhile: book the Pix (a refund, if any, is a human call).
+            for pix in cobv.get("pix") or []:
+                charge.provider_id._dunning_pix_process_pix(pix)
 
     def action_dunning_pix_refresh(self):
         for charge in self:

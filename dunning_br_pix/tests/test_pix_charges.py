@@ -145,6 +145,19 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         )
         with self.assertRaises(AccessError):
             charge.with_user(billing).write({"state": "cancelled"})
+        other_company = self.env["res.company"].create({"name": "Outra Empresa"})
+        other = new_test_user(
+            self.env,
+            "pix_other_company",
+            groups="account.group_account_manager",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        self.assertFalse(
+            self.env["dunning.pix.charge"]
+            .with_user(other)
+            .search([("id", "=", charge.id)])
+        )
         portal = new_test_user(self.env, "pix_portal", groups="base.group_portal")
         with self.assertRaises(AccessError):
             charge.with_user(portal).read(["txid"])
