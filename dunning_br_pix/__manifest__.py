@@ -18,6 +18,7 @@
         "views/payment_provider_views.xml",
         "views/dunning_pix_charge_views.xml",
         "views/dunning_policy_views.xml",
+        "views/account_move_views.xml",
         "data/payment_provider_data.xml",
         "data/ir_cron_data.xml",
     ],

@@ -1,3 +1,4 @@
+from . import account_move
 from . import dunning_communication
 from . import dunning_history
 from . import dunning_pix_charge

@@ -138,7 +138,9 @@ class DunningPixCharge(models.Model):
         created (``PUT /cobv``) or revised (``PATCH``) only when needed, so
         calling it again changes nothing. Returns the charges."""
         charges = self.browse()
-        for line in move_lines:
+        # The charge is the company's business with its PSP: whoever may see
+        # the installment (a billing user, the régua) gets its charge.
+        for line in move_lines.sudo():
             line_provider = provider or self.env[
                 "payment.provider"
             ]._dunning_pix_for_company(line.company_id)

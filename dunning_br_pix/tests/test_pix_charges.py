@@ -188,3 +188,17 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         )
         self.assertFalse(self._charge(refund_line))
         self.assertFalse(self.psp.api_requests())
+
+    def test_invoice_button_creates_the_charges(self):
+        move, line = self._installment()
+        billing = new_test_user(
+            self.env,
+            "pix_billing_button",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        action = move.with_user(billing).action_dunning_pix_charges()
+        charges = self.env["dunning.pix.charge"].search(action["domain"])
+        self.assertEqual(charges.move_line_id, line)
+        self.assertEqual(len(self._requests("PUT", "cobv")), 1)
