@@ -10,7 +10,13 @@ import threading
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from cobranca.pix import PixApiClient, PixError, build_brcode, normalize_key
+from cobranca.pix import (
+    PixApiClient,
+    PixError,
+    build_brcode,
+    normalize_key,
+    to_ascii,
+)
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -307,8 +313,8 @@ class PaymentProvider(models.Model):
         company = self.company_id
         return build_brcode(
             key=self.dunning_pix_key,
-            merchant_name=(company.name or "")[:25],
-            merchant_city=(company.city or "BRASILIA")[:15],
+            merchant_name=to_ascii(company.name or "").strip()[:25],
+            merchant_city=to_ascii(company.city or "Brasilia").strip()[:15],
             amount=amount,
             txid=txid,
         )

@@ -72,32 +72,36 @@ class PaymentTransaction(models.Model):
             raise ValidationError(self.env._("Pix only carries amounts in BRL."))
         amount = _decimal(self.amount)
         uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        if provider.dunning_pix_mode == "static":
-            txid = static_txid(uuid, self.reference)
-            payload = provider._dunning_pix_static_brcode(amount, txid)
-        else:
-            txid = charge_txid(const.TXID_NAMESPACE_COB, uuid, self.reference)
-            partner = self.partner_id.commercial_partner_id
-            document = re.sub(r"[^0-9A-Za-z]", "", partner.vat or "")
-            try:
-                body = cob_body(
-                    valor_original=amount,
-                    chave=provider.dunning_pix_key,
-                    expiracao=const.COB_EXPIRATION,
-                    devedor_cpf_or_cnpj=document or None,
-                    devedor_nome=(partner.name or "")[:200] if document else None,
-                    solicitacao_pagador=self.reference,
+        try:
+            if provider.dunning_pix_mode == "static":
+                txid = static_txid(uuid, self.reference)
+                payload = provider._dunning_pix_static_brcode(amount, txid)
+            else:
+                txid = charge_txid(const.TXID_NAMESPACE_COB, uuid, self.reference)
+                payload = self._dunning_pix_put_cob(txid, amount)
+            parse_brcode(payload)
+        except (PixError, ValueError) as error:
+            raise ValidationError(
+                self.env._(
+                    "The Pix charge could not be created: %(error)s", error=error
                 )
-                cob = provider._dunning_pix_client().put_cob(txid, body)
-            except (PixError, ValueError) as error:
-                raise ValidationError(
-                    self.env._(
-                        "The Pix charge could not be created: %(error)s", error=error
-                    )
-                ) from error
-            payload = cob["pixCopiaECola"]
-        parse_brcode(payload)
+            ) from error
         self.write({"dunning_pix_txid": txid, "dunning_pix_copia_e_cola": payload})
+
+    def _dunning_pix_put_cob(self, txid, amount):
+        """``PUT /cob/{txid}``: an immediate charge of ``amount``."""
+        partner = self.partner_id.commercial_partner_id
+        document = re.sub(r"[^0-9A-Za-z]", "", partner.vat or "")
+        body = cob_body(
+            valor_original=amount,
+            chave=self.provider_id.dunning_pix_key,
+            expiracao=const.COB_EXPIRATION,
+            devedor_cpf_or_cnpj=document or None,
+            devedor_nome=(partner.name or "")[:200] if document else None,
+            solicitacao_pagador=self.reference,
+        )
+        cob = self.provider_id._dunning_pix_client().put_cob(txid, body)
+        return cob["pixCopiaECola"]
 
     # ------------------------------------------------------------------
     # Notifications

@@ -75,6 +75,8 @@ class PixSandboxCommon(DunningCommon):
         # the rolled back tests reuse.
         self.psp = PixSandbox("odoo-test", "s3cret", webhook_timeout=60).start()
         self.addCleanup(self.psp.stop)
+        # Every request and answer was valid for the official spec.
+        self.addCleanup(lambda: self.assertEqual(self.psp.errors, []))
         self.provider.write(
             {
                 "dunning_pix_base_url": self.psp.base_url,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from cobranca.pix import parse_brcode
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .common import CNPJ, PixSandboxCommon
@@ -129,6 +129,30 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         self.assertLessEqual(len(payload["txid"]), 25)
         self.assertEqual(payload["merchant_city"], "Sao Paulo")
         self.assertFalse(self.psp.api_requests())
+
+    def test_static_mode_bad_input(self):
+        self.provider.dunning_pix_mode = "static"
+        self.company.name = "Padaria e Confeitaria São João – Filial Ø"
+        move, _line = self._installment(days=5, amount=150.0)
+        values = {
+            "provider_id": self.provider.id,
+            "payment_method_id": self.pix_method.id,
+            "currency_id": self.company.currency_id.id,
+            "partner_id": self.customer.id,
+            "invoice_ids": [(6, 0, move.ids)],
+        }
+        tx = self.env["payment.transaction"].create(
+            dict(values, reference="INV-PIX-2", amount=150.0)
+        )
+        payload = parse_brcode(tx._get_specific_rendering_values({})["copia_e_cola"])
+        self.assertEqual(payload["merchant_name"], "Padaria e Confeitaria Sao")
+        too_much = self.env["payment.transaction"].create(
+            dict(values, reference="INV-PIX-3", amount=1e11)
+        )
+        with self.assertRaisesRegex(ValidationError, "amount"):
+            too_much._get_specific_rendering_values({})
+        with self.assertRaises(ValidationError):
+            self.provider.dunning_pix_key = "not a key"
 
     def test_access_rights(self):
         _move, line = self._installment()

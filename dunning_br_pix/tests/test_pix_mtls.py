@@ -82,6 +82,7 @@ class TestPixMutualTls(PixSandboxCommon, TransactionCase):
             client_ca=str(folder / "ca.pem"),
         ).start()
         self.addCleanup(self.tls_psp.stop)
+        self.addCleanup(lambda: self.assertEqual(self.tls_psp.errors, []))
         self.provider.write(
             {
                 "dunning_pix_base_url": self.tls_psp.base_url,
