@@ -67,7 +67,7 @@ TIMED_METHODS = (
     ("dunning.engine", "_lock_next_partners"),
     ("dunning.engine", "_process_rows"),
     ("dunning.engine", "_skip_reason"),
-    ("dunning.engine", "_prior_notice_given"),
+    ("dunning.engine", "_prior_notice_dates"),
     ("dunning.engine", "_set_amounts"),
     ("dunning.engine", "_send_group"),
     ("dunning.engine", "_prepare_communication"),
@@ -78,6 +78,8 @@ TIMED_METHODS = (
     ("dunning.communication", "_dunning_send_activity"),
     ("dunning.communication", "_dunning_schedule_activity"),
     ("dunning.communication", "_dunning_table_html"),
+    ("dunning.communication", "_compute_dunning_table_html"),
+    ("dunning.communication", "_dunning_render_letters"),
     ("ir.actions.report", "_run_wkhtmltopdf"),
 )
 
@@ -749,6 +751,21 @@ def run_day(registry, company_id, today, label, options, profile_path=None):
         }
         letters = result["breakdown"].get("dunning.communication._dunning_send_letter")
         result["letters_s"] = letters["seconds"] if letters else 0.0
+        # The letters' PDFs, rendered by their own scheduled action after the
+        # run (which triggers it): timed apart, as the second job it is.
+        if options.letter_pdfs:
+            start = time.perf_counter()
+            queries0 = odoo.sql_db.sql_counter
+            rendered, left = (
+                env["dunning.communication"]
+                .sudo()
+                ._cron_render_letters(time_budget=3600)
+            )
+            result["letter_pdfs"] = rendered
+            result["letter_pdfs_left"] = left
+            result["letter_pdfs_s"] = round(time.perf_counter() - start, 3)
+            result["letter_pdfs_queries"] = odoo.sql_db.sql_counter - queries0
+            cr.commit()
         if profile:
             result["profile"] = _profile_report(profile, profile_path)
     return result
@@ -835,6 +852,8 @@ COLUMNS = (
     ("processing s", "processing_s", "{:.2f}"),
     ("total s", "total_s", "{:.2f}"),
     ("of which letters s", "letters_s", "{:.2f}"),
+    ("letter PDFs", "letter_pdfs", "{:,}"),
+    ("letter PDFs s", "letter_pdfs_s", "{:.2f}"),
     ("messages", "messages", "{:,}"),
     ("ms/message", "ms_per_message", "{:.1f}"),
     ("queries", "queries", "{:,}"),
@@ -993,6 +1012,12 @@ def _parse_args():
     )
     parser.add_argument(
         "--database", default=None, help="database name (default dunning_br_bench_N)"
+    )
+    parser.add_argument(
+        "--no-letter-pdfs",
+        dest="letter_pdfs",
+        action="store_false",
+        help="do not run the letters' PDF job after each run",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the databases (external server)"

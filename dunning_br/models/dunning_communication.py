@@ -1,14 +1,23 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import functools
 import logging
+import subprocess
+import time
 from decimal import Decimal
 
 from cobranca.words import amount_in_words
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.pdf import merge_pdf
+
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 _logger = logging.getLogger(__name__)
+
+LETTERS_PER_BATCH = 20
 
 
 class DunningCommunication(models.Model):
@@ -44,7 +53,23 @@ class DunningCommunication(models.Model):
     amount_total = fields.Monetary(
         string="Updated Total", compute="_compute_amounts", store=True
     )
+    dunning_table_html = fields.Html(
+        string="Installments", compute="_compute_dunning_table_html", sanitize=False
+    )
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letter")
+    letter_state = fields.Selection(
+        [
+            ("to_render", "To Generate"),
+            ("ready", "Ready to Print"),
+            ("printed", "Printed"),
+        ],
+        index="btree_not_null",
+        copy=False,
+        help="Letters are issued by the daily run and their PDF is generated "
+        "right after by the scheduled action 'Generate the collection letters', "
+        "so that rendering PDFs never holds up the reminders.",
+    )
+    letter_printed_date = fields.Datetime(string="Printed On", copy=False)
     mail_message_id = fields.Many2one(
         "mail.message", string="Message Sent", ondelete="set null"
     )
@@ -79,6 +104,12 @@ class DunningCommunication(models.Model):
         instructions = self._dunning_payment_instructions(rows)
         lines = []
         for row in rows:
+            amounts = {
+                "residual": self._fmt(row.amount_residual),
+                "fine": self._fmt(row.fine_amount),
+                "interest": self._fmt(row.interest_amount),
+                "total": self._fmt(row.total_amount),
+            }
             lines.append(
                 {
                     "history": row,
@@ -88,11 +119,8 @@ class DunningCommunication(models.Model):
                         self.env, row.date_maturity, lang_code=lang
                     ),
                     "days_late": row.days_late,
-                    "residual": self._fmt(row.amount_residual),
-                    "fine": self._fmt(row.fine_amount),
-                    "interest": self._fmt(row.interest_amount),
-                    "total": self._fmt(row.total_amount),
-                    "how": self._dunning_charge_explanation(row),
+                    **amounts,
+                    "how": self._dunning_charge_explanation(row, amounts),
                     "portal_url": row.move_id.get_base_url()
                     + row.move_id.get_portal_url(),
                     "payment": instructions.get(row.id, []),
@@ -100,12 +128,26 @@ class DunningCommunication(models.Model):
             )
         return lines
 
+    @api.depends(
+        "history_ids.total_amount",
+        "history_ids.fine_amount",
+        "history_ids.interest_amount",
+        "history_ids.days_late",
+    )
+    @api.depends_context("lang")
+    def _compute_dunning_table_html(self):
+        # Not stored, but cached: a template may use it several times (and
+        # the mail composer renders the body more than once).
+        for message in self:
+            message.dunning_table_html = self.env["ir.qweb"]._render(
+                "dunning_br.dunning_installment_table",
+                {"lines": message._dunning_lines()},
+            )
+
     def _dunning_table_html(self):
         """The installments table shared by every template."""
         self.ensure_one()
-        return self.env["ir.qweb"]._render(
-            "dunning_br.dunning_installment_table", {"lines": self._dunning_lines()}
-        )
+        return self.dunning_table_html
 
     def _dunning_footer_html(self):
         """Creditor identification and contact (CDC art. 42-A)."""
@@ -127,9 +169,9 @@ class DunningCommunication(models.Model):
             return self.env._("falls due today")
         return self.env._("is overdue")
 
-    def _dunning_charge_explanation(self, row):
+    def _dunning_charge_explanation(self, row, amounts):
         """How the fine and interest of ``row`` were computed, in the user's
-        language."""
+        language; ``amounts`` are its amounts formatted (``_dunning_lines``)."""
         if not row.days_late:
             return self.env._("Not overdue: no fine or interest.")
         text = self.env._(
@@ -137,10 +179,10 @@ class DunningCommunication(models.Model):
             "interest of %(interest_pct)s%% a month pro rata die = %(interest)s.",
             days=row.days_late,
             fine_pct=_pct(row.fine_percent_applied),
-            residual=self._fmt(row.amount_residual),
-            fine=self._fmt(row.fine_amount),
+            residual=amounts["residual"],
+            fine=amounts["fine"],
             interest_pct=_pct(row.policy_id.interest_monthly_percent),
-            interest=self._fmt(row.interest_amount),
+            interest=amounts["interest"],
         )
         if row.fine_capped:
             text += " " + self.env._(
@@ -191,57 +233,215 @@ class DunningCommunication(models.Model):
 
     def _dunning_send_email(self):
         """Queue the e-mails (never sent inside the run's transaction, so a
-        crash cannot send one twice) and keep them in the chatter."""
+        crash cannot send one twice) and keep them in the chatter.
 
-        def send_one(communication):
-            communication.mail_message_id = communication.with_context(
-                mail_notify_force_send=False
-            ).message_post_with_source(
-                communication.step_id.mail_template_id,
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=communication.partner_id.ids,
+        The messages of a template go through one mail composer, which renders
+        them in batch; if that fails, each message is posted alone so that
+        only the bad ones fail."""
+        failures = {}
+        for template in self.step_id.mail_template_id:
+            batch = self.filtered(lambda c, t=template: c.step_id.mail_template_id == t)
+            try:
+                with self.env.cr.savepoint():
+                    batch._dunning_post_template(template)
+            except Exception:  # noqa: BLE001 - isolated message by message below
+                _logger.info("Batch posting of %s e-mails failed", len(batch))
+                failures.update(
+                    batch._dunning_each(
+                        lambda message, t=template: message._dunning_post_template(t)
+                    )
+                )
+        without = self.filtered(lambda c: not c.step_id.mail_template_id)
+        failures.update(
+            dict.fromkeys(without.ids, self.env._("The step has no e-mail template."))
+        )
+        return failures
+
+    def _dunning_post_template(self, template):
+        """Post ``template`` on each message of ``self`` as an e-mail to its
+        customer (comment mode of the mail composer: in the chatter, and
+        queued for sending)."""
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_composition_mode="comment",
+                default_model=self._name,
+                default_res_ids=self.ids,
+                default_template_id=template.id,
+                mail_notify_force_send=False,
             )
-
-        return self._dunning_each(send_one)
+            .create(
+                {
+                    "message_type": "notification",
+                    "subtype_id": self.env.ref("mail.mt_comment").id,
+                }
+            )
+        )
+        # The recipients come from the template, rendered per message.
+        _mails, messages = composer._action_send_mail()
+        by_record = {message.res_id: message for message in messages}
+        for communication in self:
+            message = by_record[communication.id]
+            if communication.partner_id not in message.partner_ids:
+                raise UserError(
+                    self.env._(
+                        "The e-mail template %(template)s does not address the "
+                        "customer: set its recipients to the customer of the "
+                        "message (object.partner_id).",
+                        template=template.display_name,
+                    )
+                )
+            communication.mail_message_id = message
 
     def _dunning_send_letter(self):
-        """Render the letters (PDF) of the whole batch with one rendering, keep
-        each one attached to its message (the report stores it) and in the
-        chatter, ready to print or to send by post. If the batch rendering
-        fails, each letter is tried alone so that only the bad ones fail."""
-        report = self.env.ref("dunning_br.action_report_dunning_letter")
-        try:
-            with self.env.cr.savepoint():
-                report._render_qweb_pdf(report, self.ids)
-        except Exception:  # noqa: BLE001 - isolated letter by letter below
-            _logger.info("Batch rendering of %s letters failed", len(self))
+        """Issue the letters: each one is recorded, with its amounts, and queued
+        for the PDF rendering of the scheduled action 'Generate the collection
+        letters', triggered now. The PDF is then kept attached to its message,
+        ready to print or to send by post."""
+        self.letter_state = "to_render"
+        body = self.env._("Collection letter issued; its PDF is being generated.")
+        notes = self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        by_record = {note.res_id: note for note in notes}
+        for letter in self:
+            letter.mail_message_id = by_record[letter.id]
+        self.env.ref("dunning_br.ir_cron_dunning_letters").sudo()._trigger()
+        return {}
 
-        def send_one(communication):
-            attachment = report.retrieve_attachment(communication)
-            if not attachment:
-                content, kind = report._render_qweb_pdf(report, communication.ids)
-                # Odoo renders HTML, and stores nothing, when running tests.
-                attachment = report.retrieve_attachment(communication) or self.env[
-                    "ir.attachment"
-                ].create(
-                    {
-                        "name": f"{communication.name}.{kind}",
-                        "raw": content,
-                        "res_model": communication._name,
-                        "res_id": communication.id,
-                        "mimetype": f"application/{kind}"
-                        if kind == "pdf"
-                        else "text/html",
-                    }
+    # ------------------------------------------------------------------
+    # Letters: PDF rendering queue and bulk printing
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_render_letters(self, time_budget=None, batch_size=LETTERS_PER_BATCH):
+        """Scheduled action: render the queued letters in batches, each batch
+        committed, until none is left or the time budget is spent. Letters
+        taken by a concurrent run are passed over (``SKIP LOCKED``)."""
+        engine = self.env["dunning.engine"]
+        budget = time_budget or float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("dunning_br.cron_time_budget", 600)
+        )
+        deadline = time.monotonic() + budget
+        done = after = 0
+        while time.monotonic() < deadline:
+            self.env.flush_all()
+            # In id order, after the last batch: a letter that failed to
+            # render is tried again on the next run, not in a loop now.
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id FROM dunning_communication
+                        WHERE letter_state = 'to_render' AND id > %s
+                        ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                    after,
+                    batch_size,
                 )
-            communication.letter_attachment_id = attachment
-            communication.mail_message_id = communication.message_post(
-                body=self.env._("Collection letter ready to print."),
-                attachment_ids=attachment.ids,
-                subtype_xmlid="mail.mt_note",
             )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                break
+            after = ids[-1]
+            letters = self.sudo().browse(ids)
+            for company in letters.company_id:
+                done += len(
+                    letters.filtered(lambda c, co=company: c.company_id == co)
+                    .with_company(company)
+                    ._dunning_render_letters()
+                )
+            engine._commit()
+        remaining = self.search_count([("letter_state", "=", "to_render")])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
 
-        return self._dunning_each(send_one)
+    def _dunning_render_letters(self):
+        """Render the PDF of each letter of ``self`` that has none yet, attach
+        it to the letter and to its chatter. A letter that cannot be rendered
+        stays queued, with the error in the log, and does not stop the others.
+        Return the letters rendered.
+
+        Several letters are rendered with one wkhtmltopdf run when it can
+        (wkhtmltopdf with patched Qt); otherwise, one by one."""
+        report = self.env.ref("dunning_br.action_report_dunning_letter")
+        todo = self.filtered(lambda c: c.letter_state == "to_render")
+        if len(todo) > 1 and _wkhtmltopdf_renders_batches():
+            try:
+                with self.env.cr.savepoint():
+                    report._render_qweb_pdf(report, todo.ids)
+            except Exception:  # noqa: BLE001 - retried letter by letter below
+                _logger.info("Batch rendering of %s letters failed", len(todo))
+        rendered = self.browse()
+        for letter in todo:
+            try:
+                with self.env.cr.savepoint():
+                    letter._dunning_attach_letter(report)
+                rendered |= letter
+            except Exception:
+                _logger.exception(
+                    "Collection letter %s could not be rendered", letter.id
+                )
+        return rendered
+
+    def _dunning_attach_letter(self, report):
+        self.ensure_one()
+        attachment = report.retrieve_attachment(self)
+        if not attachment:
+            content, kind = report._render_qweb_pdf(report, self.ids)
+            # Odoo renders HTML, and stores nothing, when running tests.
+            attachment = report.retrieve_attachment(self) or self.env[
+                "ir.attachment"
+            ].create(
+                {
+                    "name": f"{self.name}.{kind}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+                }
+            )
+        self.write({"letter_attachment_id": attachment.id, "letter_state": "ready"})
+        self.message_post(
+            body=self.env._("Collection letter ready to print."),
+            attachment_ids=attachment.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def action_print_letters(self):
+        """Print the selected letters as one PDF (those still queued are
+        rendered now) and mark them printed."""
+        letters = self.filtered(lambda c: c.channel == "letter")
+        if not letters:
+            raise UserError(self.env._("Select at least one collection letter."))
+        letters.check_access("read")
+        letters = letters.sudo()
+        letters.with_context(force_report_rendering=True)._dunning_render_letters()
+        missing = letters.filtered(lambda c: not c.letter_attachment_id)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These letters could not be generated (see the server log): "
+                    "%(names)s",
+                    names=", ".join(missing.mapped("name")),
+                )
+            )
+        merged = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Collection letters %(date)s.pdf",
+                    date=format_date(self.env, fields.Date.context_today(self)),
+                ),
+                "raw": merge_pdf(
+                    [letter.letter_attachment_id.raw for letter in letters]
+                ),
+                "mimetype": "application/pdf",
+            }
+        )
+        letters.write(
+            {"letter_state": "printed", "letter_printed_date": fields.Datetime.now()}
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{merged.id}?download=true",
+            "target": "self",
+        }
 
     def _dunning_send_activity(self):
         """Schedule a call for the customer's collector."""
@@ -264,6 +464,23 @@ class DunningCommunication(models.Model):
             ),
             user_id=self._dunning_collector().id,
         )
+
+
+@functools.cache
+def _wkhtmltopdf_renders_batches():
+    """Whether wkhtmltopdf renders several documents in one run: only builds
+    with patched Qt do (Debian's does not and exits with an error)."""
+    try:
+        version = subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "patched qt" in version.lower()
 
 
 def _pct(value):

@@ -178,6 +178,8 @@ class DunningEngine(models.AbstractModel):
     def _select_due(self, company, today):
         """Insert the pairs due today as pending rows; put failed rows that may
         be retried back to pending. Return the number of new rows."""
+        if not self._calendar(company).is_business_day(today):
+            return 0  # nothing is sent, nor retried, on non-business days
         query = self._due_pairs_query(
             company,
             today,
@@ -207,7 +209,7 @@ class DunningEngine(models.AbstractModel):
                 try:
                     with self.env.cr.savepoint(flush=False):
                         self.env.cr.execute(insert, log_exceptions=False)
-                    inserted = self.env.cr.rowcount
+                        inserted = self.env.cr.rowcount
                     break
                 except SerializationFailure:
                     # A concurrent run inserted some of the same pairs after
@@ -228,8 +230,9 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _retry_failed(self, company, today):
-        """Failed rows are retried (up to the policy's limit) unless a later
-        step of their installment exists, which supersedes them."""
+        """Failed rows are retried (up to the policy's limit), and flags for
+        listing waiting for their prior notice period are tried again, unless
+        a later step of their installment exists, which supersedes them."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -251,8 +254,10 @@ class DunningEngine(models.AbstractModel):
                   FROM dunning_policy_step s, dunning_policy p
                  WHERE s.id = h.step_id AND p.id = h.policy_id
                    AND h.company_id = %(company)s
-                   AND h.state = 'failed'
-                   AND h.attempt_count < p.max_send_attempts
+                   AND ((h.state = 'failed'
+                         AND h.attempt_count < p.max_send_attempts)
+                        OR (h.state = 'skipped'
+                            AND h.skip_reason = 'awaiting_notice'))
                 """,
                 today=today,
                 company=company.id,
@@ -325,6 +330,8 @@ class DunningEngine(models.AbstractModel):
     def _process_pending(self, company, today, deadline):
         """Process pending rows customer batch by customer batch until done
         or past ``deadline``. Return (rows processed, rows remaining)."""
+        if not self._calendar(company).is_business_day(today):
+            return 0, self._count_pending(company)
         done = 0
         after = 0
         while deadline is None or time.monotonic() < deadline:
@@ -367,30 +374,37 @@ class DunningEngine(models.AbstractModel):
     def _process_rows(self, rows, company, today):
         """Skip what must be skipped, compute the amounts, group, send."""
         calendar = self._calendar(company)
+        notices = self._prior_notice_dates(rows)
+        rows |= self._add_missing_prior_notices(rows, notices, today)
         to_send = self.env["dunning.history"]
+        skipped = defaultdict(lambda: self.env["dunning.history"])
         for row in rows:
-            reason = self._skip_reason(row, company, today)
+            reason = self._skip_reason(row, company, today, notices)
             if reason:
-                row.write({"state": "skipped", "skip_reason": reason})
-                continue
-            self._set_amounts(row, company, today, calendar)
-            to_send |= row
+                skipped[reason] |= row
+            else:
+                to_send |= row
+        for reason, skipped_rows in skipped.items():
+            skipped_rows.write({"state": "skipped", "skip_reason": reason})
+        self._set_amounts(to_send, company, today, calendar)
         groups = defaultdict(lambda: self.env["dunning.history"])
         for row in to_send:
             key = (row.partner_id, row.channel, row.policy_id)
             if row.policy_id.grouping == "invoice":
                 key += (row.move_id,)
             groups[key] |= row
-        communications = self.env["dunning.communication"]
-        for (partner, _channel, policy, *_invoice), group in groups.items():
-            communications |= self._prepare_communication(partner, policy, group, today)
+        communications = self._prepare_communications(list(groups.values()), today)
         if communications:
             self._send(communications, today)
 
     @api.model
-    def _prepare_communication(self, partner, policy, rows, today):
-        """The message for ``rows`` (one customer, one channel), not sent yet;
-        its step is the most advanced of the rows (it chooses the template)."""
+    def _prepare_communications(self, groups, today):
+        """The messages, not sent yet, one per group of rows (one customer,
+        one channel); the step of a message is the most advanced of its rows
+        (it chooses the template). Created in one go for the whole batch."""
+        if not groups:
+            return self.env["dunning.communication"]
+        rows = self.env["dunning.history"].concat(*groups)
         self.env.cr.execute(
             SQL(
                 "UPDATE dunning_history SET attempt_count = attempt_count + 1"
@@ -399,17 +413,21 @@ class DunningEngine(models.AbstractModel):
             )
         )
         rows.invalidate_recordset(["attempt_count"])
-        communication = self.env["dunning.communication"].create(
-            {
-                "company_id": rows.company_id.id,
-                "partner_id": partner.id,
-                "policy_id": policy.id,
-                "step_id": rows.step_id.sorted("offset_days")[-1].id,
-                "date": today,
-            }
+        communications = self.env["dunning.communication"].create(
+            [
+                {
+                    "company_id": group.company_id.id,
+                    "partner_id": group.partner_id.id,
+                    "policy_id": group.policy_id.id,
+                    "step_id": group.step_id.sorted("offset_days")[-1].id,
+                    "date": today,
+                }
+                for group in groups
+            ]
         )
-        rows.write({"communication_id": communication.id})
-        return communication
+        for communication, group in zip(communications, groups, strict=True):
+            group.write({"communication_id": communication.id})
+        return communications
 
     @api.model
     def _send(self, communications, today):
@@ -421,6 +439,7 @@ class DunningEngine(models.AbstractModel):
             batch = communications.filtered(lambda c, ch=channel: c.channel == ch)
             failures.update(getattr(batch, f"_dunning_send_{channel}")())
         now = fields.Datetime.now()
+        sent = self.env["dunning.communication"]
         for communication in communications:
             rows = communication.history_ids
             error = failures.get(communication.id)
@@ -451,10 +470,13 @@ class DunningEngine(models.AbstractModel):
                     "failure_reason": False,
                 }
             )
-            self._log_in_chatters(communication, rows)
+            sent |= communication
+        self._log_in_chatters(sent)
 
     @api.model
-    def _skip_reason(self, row, company, today):
+    def _skip_reason(self, row, company, today, notices):
+        """Why ``row`` must not be sent today, or ``False``. ``notices`` is
+        :meth:`_prior_notice_dates` of the batch."""
         line = row.move_line_id
         move = row.move_id
         partner = row.partner_id
@@ -479,57 +501,179 @@ class DunningEngine(models.AbstractModel):
             return "opt_out"
         if row.channel == "email" and not partner.email:
             return "no_email"
-        if row.step_id.flag_negativation and not self._prior_notice_given(row, today):
-            return "no_prior_notice"
+        if row.step_id.flag_negativation:
+            notice = notices.get(line.id)
+            notice_days = row.policy_id.negativation_notice_days
+            if not notice or (today - notice).days < notice_days:
+                # Tried again on every run until the notice period is over.
+                if row.policy_id._prior_notice_step(row.step_id):
+                    return "awaiting_notice"
+                return "no_prior_notice"
         return False
 
     @api.model
-    def _prior_notice_given(self, row, today):
-        notice_days = row.policy_id.negativation_notice_days
-        notices = self.env["dunning.history"].search(
+    def _add_missing_prior_notices(self, rows, notices, today):
+        """A flag for listing may only follow a prior notice (CDC art. 43 §2):
+        when a flag step is due for an installment that never got its notice
+        (a first run catching up, a policy changed), the notice step is added
+        as a pending row of this batch, to be sent now; the flag waits for
+        the notice period. Return the rows added."""
+        History = self.env["dunning.history"]
+        flags = rows.filtered(
+            lambda r: r.step_id.flag_negativation and r.move_line_id.id not in notices
+        )
+        wanted = {}
+        for row in flags:
+            step = row.policy_id._prior_notice_step(row.step_id)
+            if step:
+                wanted[row.move_line_id.id, step.id] = (row, step)
+        if not wanted:
+            return History
+        existing = History.search_read(
+            [("move_line_id", "in", [line for line, _step in wanted])],
+            ["move_line_id", "step_id"],
+        )
+        for values in existing:
+            wanted.pop((values["move_line_id"][0], values["step_id"][0]), None)
+        return History.create(
             [
-                ("move_line_id", "=", row.move_line_id.id),
-                ("state", "=", "sent"),
-                ("step_id.tone", "=", "negativation"),
-                ("id", "!=", row.id),
+                {
+                    "company_id": row.company_id.id,
+                    "policy_id": row.policy_id.id,
+                    "step_id": step.id,
+                    "move_line_id": row.move_line_id.id,
+                    "move_id": row.move_id.id,
+                    "partner_id": row.partner_id.id,
+                    "channel": step.channel,
+                    "state": "pending",
+                    "run_date": today,
+                }
+                for row, step in wanted.values()
             ]
         )
-        return any(
-            (today - fields.Date.to_date(notice.sent_date)).days >= notice_days
-            for notice in notices
+
+    @api.model
+    def _prior_notice_dates(self, rows):
+        """``{installment id: date of its first prior notice of listing sent}``
+        for the rows of steps that flag for listing (one query per batch)."""
+        lines = rows.filtered("step_id.flag_negativation").move_line_id
+        if not lines:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT h.move_line_id, min(h.sent_date)
+                  FROM dunning_history h
+                  JOIN dunning_policy_step s ON s.id = h.step_id
+                 WHERE h.move_line_id IN %s
+                   AND h.state = 'sent'
+                   AND s.tone = 'negativation'
+                 GROUP BY h.move_line_id
+                """,
+                tuple(lines.ids),
+            )
+        )
+        return {
+            line_id: fields.Date.to_date(sent)
+            for line_id, sent in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _set_amounts(self, rows, company, today, calendar):
+        """Open amount, fine and interest as of today, by ``cobranca.charges``.
+
+        Stored with one UPDATE for the whole batch (every row has different
+        amounts: one ORM write each would cost a query each); nothing in the
+        ORM depends on these columns before the rows get their message."""
+        if not rows:
+            return
+        values = []
+        for row in rows:
+            line = row.move_line_id
+            charges = compute_late_charges(
+                Decimal(str(line.amount_residual)).quantize(Decimal("0.01")),
+                line.date_maturity,
+                today,
+                row.policy_id._late_charge_policy(),
+                consumer=row.partner_id._dunning_is_consumer(),
+                calendar=calendar,
+            )
+            values.append(
+                SQL(
+                    "(%s, %s::numeric, %s::numeric, %s::numeric, %s::numeric,"
+                    " %s::int, %s::numeric, %s::bool)",
+                    row.id,
+                    charges.principal,
+                    charges.fine,
+                    charges.interest,
+                    charges.total,
+                    charges.days_late,
+                    charges.fine_pct_applied,
+                    charges.capped,
+                )
+            )
+        rows.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dunning_history h
+                   SET currency_id = %(currency)s,
+                       amount_residual = v.principal,
+                       fine_amount = v.fine,
+                       interest_amount = v.interest,
+                       total_amount = v.total,
+                       days_late = v.days_late,
+                       fine_percent_applied = v.fine_pct,
+                       fine_capped = v.capped,
+                       write_uid = %(uid)s,
+                       write_date = NOW() AT TIME ZONE 'UTC'
+                  FROM (VALUES %(values)s) AS v(id, principal, fine, interest,
+                                               total, days_late, fine_pct, capped)
+                 WHERE h.id = v.id
+                """,
+                currency=company.currency_id.id,
+                uid=self.env.uid,
+                values=SQL(", ").join(values),
+            )
+        )
+        rows.invalidate_recordset(
+            [
+                "currency_id",
+                "amount_residual",
+                "fine_amount",
+                "interest_amount",
+                "total_amount",
+                "days_late",
+                "fine_percent_applied",
+                "fine_capped",
+                "write_uid",
+                "write_date",
+            ]
         )
 
     @api.model
-    def _set_amounts(self, row, company, today, calendar):
-        """Open amount, fine and interest as of today, by ``cobranca.charges``."""
-        line = row.move_line_id
-        residual = Decimal(str(line.amount_residual)).quantize(Decimal("0.01"))
-        charges = compute_late_charges(
-            residual,
-            line.date_maturity,
-            today,
-            row.policy_id._late_charge_policy(),
-            consumer=row.partner_id._dunning_is_consumer(),
-            calendar=calendar,
-        )
-        row.write(
-            {
-                "currency_id": company.currency_id.id,
-                "amount_residual": float(charges.principal),
-                "fine_amount": float(charges.fine),
-                "interest_amount": float(charges.interest),
-                "total_amount": float(charges.total),
-                "days_late": charges.days_late,
-                "fine_percent_applied": float(charges.fine_pct_applied),
-                "fine_capped": charges.capped,
-            }
-        )
-
-    @api.model
-    def _log_in_chatters(self, communication, rows):
-        """Keep the reminder in the chatters of the invoices and the customer."""
-        link = communication._get_html_link(title=communication.name)
-        body = Markup(self.env._("Collection reminder sent: %(link)s")) % {"link": link}
-        invoices = rows.move_id
-        invoices._message_log_batch(bodies=dict.fromkeys(invoices.ids, body))
-        communication.partner_id._message_log(body=body)
+    def _log_in_chatters(self, communications):
+        """Keep each reminder in the chatters of its invoices and customer:
+        one batch of notes per round (a record gets one note per round)."""
+        template = Markup(self.env._("Collection reminder sent: %(link)s"))
+        pending = []
+        for communication in communications:
+            link = communication._get_html_link(title=communication.name)
+            body = template % {"link": link}
+            pending += [
+                (record, body)
+                for record in (
+                    *communication.history_ids.move_id,
+                    communication.partner_id,
+                )
+            ]
+        while pending:
+            bodies, later = defaultdict(dict), []
+            for record, body in pending:
+                if record.id in bodies[record._name]:
+                    later.append((record, body))
+                    continue
+                bodies[record._name][record.id] = body
+            for model, by_id in bodies.items():
+                self.env[model].browse(by_id)._message_log_batch(bodies=by_id)
+            pending = later

@@ -11,7 +11,8 @@ SKIP_REASONS = [
     ("currency", "Not in the company currency"),
     ("paid", "Paid meanwhile"),
     ("superseded", "A later step is due"),
-    ("no_prior_notice", "Prior notice missing or too recent"),
+    ("no_prior_notice", "The policy has no prior notice step"),
+    ("awaiting_notice", "Waiting for the prior notice period"),
 ]
 
 

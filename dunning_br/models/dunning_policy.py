@@ -106,3 +106,16 @@ class DunningPolicy(models.Model):
             fine_pct=Decimal(str(self.fine_percent)),
             interest_monthly_pct=Decimal(str(self.interest_monthly_percent)),
         )
+
+    def _prior_notice_step(self, flag_step):
+        """The step that gives the prior notice required before ``flag_step``
+        (flag for listing): the latest notice-toned step before it."""
+        self.ensure_one()
+        notices = self.step_ids.filtered(
+            lambda s: (
+                s.tone == "negativation"
+                and not s.flag_negativation
+                and s.offset_days < flag_step.offset_days
+            )
+        )
+        return notices.sorted("offset_days")[-1:]

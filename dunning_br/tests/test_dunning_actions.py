@@ -1,5 +1,7 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -14,6 +16,11 @@ NOON = " 12:00:00"
 class TestDunningActions(DunningCommon):
     """What the steps do besides e-mails: letters, activities, flags."""
 
+    def _mails_to(self, partner, text):
+        return self.env["mail.mail"].search(
+            [("recipient_ids", "in", partner.ids), ("body_html", "ilike", text)]
+        )
+
     def test_letter_states_the_updated_total_in_words(self):
         partner = self._customer("Cliente Carta", street="Rua das Flores, 10")
         with freeze_time("2025-02-03" + NOON):
@@ -25,7 +32,25 @@ class TestDunningActions(DunningCommon):
         row = self._history(move).filtered(lambda h: h.step_id == self.step_30)
         self.assertEqual(row.state, "sent")
         letter = row.communication_id
+        # Issued by the run, rendered right after by the letters' scheduled
+        # action, which the run triggered.
+        self.assertEqual(letter.letter_state, "to_render")
+        self.assertFalse(letter.letter_attachment_id)
+        letters_cron = self.env.ref("dunning_br.ir_cron_dunning_letters")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", letters_cron.id)])
+        )
+        self.assertEqual(
+            self.env["dunning.communication"]._cron_render_letters(), (1, 0)
+        )
+        self.assertEqual(letter.letter_state, "ready")
         self.assertTrue(letter.letter_attachment_id)
+        note = letter.message_ids.filtered("attachment_ids")
+        self.assertEqual(note.attachment_ids, letter.letter_attachment_id)
+        # A second pass renders nothing again.
+        self.assertEqual(
+            self.env["dunning.communication"]._cron_render_letters(), (0, 0)
+        )
         # 61 days late: fine 20.00, interest 1000 x 1% / 30 x 61 = 20.33.
         self.assertAlmostEqual(letter.amount_total, 1040.33)
         html = (
@@ -37,6 +62,40 @@ class TestDunningActions(DunningCommon):
         self.assertIn("Cliente Carta", html)
         self.assertIn("mil e quarenta reais e trinta e três centavos", html)
         self.assertIn(move.name, html)
+
+    def test_a_letter_that_cannot_be_rendered_stays_queued(self):
+        partners = [self._customer(name) for name in ("Carta Boa", "Carta Ruim")]
+        with freeze_time("2025-02-03" + NOON):
+            for partner in partners:
+                self._invoice(partner, "2025-01-03")
+        with freeze_time("2025-03-05" + NOON):
+            self.engine._run_for(self.company)
+        Communication = self.env["dunning.communication"]
+        good, bad = (
+            Communication.search([("partner_id", "=", p.id)]) for p in partners
+        )
+        Report = type(self.env["ir.actions.report"])
+        render = Report._render_qweb_pdf
+
+        def failing_render(report, report_ref, res_ids=None, data=None):
+            if bad.id in res_ids:
+                raise OSError("wkhtmltopdf crashed")
+            return render(report, report_ref, res_ids=res_ids, data=data)
+
+        with (
+            patch.object(Report, "_render_qweb_pdf", failing_render),
+            self.assertLogs(
+                "odoo.addons.dunning_br.models.dunning_communication", "ERROR"
+            ) as logs,
+        ):
+            self.assertEqual(Communication._cron_render_letters(), (1, 1))
+        self.assertIn("wkhtmltopdf crashed", logs.output[0])
+        self.assertEqual(good.letter_state, "ready")
+        self.assertEqual(bad.letter_state, "to_render")
+        self.assertFalse(bad.letter_attachment_id)
+        # The next run renders it.
+        self.assertEqual(Communication._cron_render_letters(), (1, 0))
+        self.assertEqual(bad.letter_state, "ready")
 
     @freeze_time("2025-03-10" + NOON)
     def test_activity_for_the_collector(self):
@@ -99,10 +158,58 @@ class TestDunningActions(DunningCommon):
         self.assertEqual(flagged.state, "sent")
         self.assertTrue(with_notice.dunning_negativation_flag)
         self.assertEqual(str(with_notice.dunning_negativation_date), "2025-03-05")
-        skipped = self._history(move_no_notice)
-        self.assertEqual(skipped.step_id, flag)
-        self.assertEqual(skipped.skip_reason, "no_prior_notice")
+        # The installment that never got its notice gets it now (first run
+        # catching up), and its flag waits for the notice period.
+        rows = self._history(move_no_notice)
+        self.assertEqual(rows.step_id, notice | flag)
+        given = rows.filtered(lambda h: h.step_id == notice)
+        self.assertEqual(given.state, "sent")
+        self.assertEqual(
+            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
+        )
+        waiting = rows.filtered(lambda h: h.step_id == flag)
+        self.assertEqual(waiting.state, "skipped")
+        self.assertEqual(waiting.skip_reason, "awaiting_notice")
         self.assertFalse(without_notice.dunning_negativation_flag)
+        # Monday 10/03, 5 days later: still waiting; the notice is not sent again.
+        with freeze_time("2025-03-10" + NOON):
+            self.engine._run_for(self.company)
+        self.assertEqual(waiting.skip_reason, "awaiting_notice")
+        self.assertEqual(len(self._history(move_no_notice)), 2)
+        self.assertFalse(without_notice.dunning_negativation_flag)
+        # Saturday 15/03, 10 days later, is no business day: nothing happens.
+        with freeze_time("2025-03-15" + NOON):
+            self.engine._run_for(self.company)
+        self.assertEqual(waiting.state, "skipped")
+        # Monday 17/03: the notice period is over, the customer is flagged.
+        with freeze_time("2025-03-17" + NOON):
+            self.engine._run_for(self.company)
+        self.assertEqual(waiting.state, "sent")
+        self.assertTrue(without_notice.dunning_negativation_flag)
+        self.assertEqual(str(without_notice.dunning_negativation_date), "2025-03-17")
+        self.assertEqual(
+            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
+        )
+
+    def test_flag_without_a_notice_step_in_the_policy_is_never_done(self):
+        self.env["dunning.policy.step"].create(
+            {
+                "policy_id": self.policy.id,
+                "name": "Negativar",
+                "offset_days": 60,
+                "tone": "negativation",
+                "channel": "activity",
+                "flag_negativation": True,
+            }
+        )
+        partner = self._customer("Sem Etapa de Aviso")
+        with freeze_time("2025-01-02" + NOON):
+            move = self._invoice(partner, "2025-01-02")
+        with freeze_time("2025-03-05" + NOON):
+            self.engine._run_for(self.company)
+        row = self._history(move)
+        self.assertEqual(row.skip_reason, "no_prior_notice")
+        self.assertFalse(partner.dunning_negativation_flag)
 
     @freeze_time("2025-03-10" + NOON)
     def test_invoice_in_another_currency_is_skipped(self):

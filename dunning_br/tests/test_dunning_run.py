@@ -57,6 +57,40 @@ class TestDunningRun(DunningCommon):
             self.assertIn(history.communication_id.name, move.message_ids[0].body)
 
     @freeze_time(TODAY + NOON)
+    def test_messages_of_one_template_never_mix_customers(self):
+        """The e-mails of a template are rendered in one batch: each one goes
+        to its own customer only, with its own installments only."""
+        partners = [self._customer(f"Cliente Lote {n}") for n in range(3)]
+        moves = [self._invoice(partner, "2025-03-07") for partner in partners]
+        self.engine._run_for(self.company)
+        for partner, move in zip(partners, moves, strict=True):
+            mail = self._mails_to(partner)
+            self.assertEqual(len(mail), 1)
+            self.assertEqual(mail.recipient_ids, partner)
+            self.assertIn(move.name, mail.body_html)
+            for other in moves:
+                if other != move:
+                    self.assertNotIn(other.name, mail.body_html)
+            history = self._history(move)
+            self.assertEqual(history.mail_message_id, mail.mail_message_id)
+            self.assertEqual(
+                history.communication_id.mail_message_id.partner_ids, partner
+            )
+
+    @freeze_time(TODAY + NOON)
+    def test_template_without_the_customer_fails_clearly(self):
+        template = self.step_3.mail_template_id.copy({"partner_to": False})
+        self.step_3.mail_template_id = template
+        partner = self._customer("Sem Destinatario")
+        move = self._invoice(partner, "2025-03-07")
+        with self.assertLogs("odoo.addons.dunning_br.models.dunning_engine", "WARNING"):
+            self.engine._run_for(self.company)
+        history = self._history(move)
+        self.assertEqual(history.state, "failed")
+        self.assertIn("does not address the customer", history.failure_reason)
+        self.assertFalse(self._mails_to(partner))
+
+    @freeze_time(TODAY + NOON)
     def test_amounts_with_fine_and_interest_in_the_message(self):
         partner = self._customer("Cliente Juros")
         move = self._invoice(partner, "2025-02-28", amount=1000.0)
@@ -208,7 +242,7 @@ class TestDunningRun(DunningCommon):
             self.engine._run_for(self.company)
         letter = self._history(move).filtered(lambda h: h.step_id == self.step_30)
         self.assertEqual(letter.state, "sent")
-        self.assertTrue(letter.communication_id.letter_attachment_id)
+        self.assertEqual(letter.communication_id.letter_state, "to_render")
 
     def test_no_reminder_on_non_business_days(self):
         partner = self._customer("Fim de Semana")
@@ -293,6 +327,23 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(history.state, "sent")
         self.assertEqual(history.attempt_count, 2)
         self.assertEqual(len(self._mails_to(partner)), 2)
+
+    def test_failed_send_is_not_retried_on_a_non_business_day(self):
+        partner = self._customer("Falha Sexta")
+        with freeze_time(TODAY + NOON):
+            move = self._invoice(partner, "2025-03-07")
+            self.engine._run_for(self.company)
+        self._mails_to(partner)._postprocess_sent_message(
+            success_pids=[],
+            failure_reason="Connection refused",
+            failure_type="mail_smtp",
+        )
+        with freeze_time("2025-03-15" + NOON):  # Saturday
+            self.engine._run_for(self.company)
+        history = self._history(move)
+        self.assertEqual(history.state, "failed")
+        self.assertEqual(history.attempt_count, 1)
+        self.assertEqual(len(self._mails_to(partner)), 1)
 
     @freeze_time(TODAY + NOON)
     def test_policy_precedence_invoice_over_partner_over_company(self):
