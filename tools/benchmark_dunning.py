@@ -16,7 +16,9 @@ Run with the Python that runs Odoo 18.0::
 3. Measures, with the engine's own methods, (a) a first run on that day
    (every installment due gets its latest due step, one message per customer
    and channel) and (b) an ordinary day's run the next business day:
-   ``_select_due`` (selection) and ``_process_pending`` (processing) times,
+   ``_select_due`` (selection: which customers have steps due) and
+   ``_process_pending`` (processing: per batch of customers, inserting their
+   pairs due as history rows, then skips, amounts, messages) times,
    messages, SQL queries, peak memory, and where the processing time goes.
    It checks that the pairs selected are exactly those that
    ``cobranca.schedule.due_step`` says are due, and that nothing was sent
@@ -701,7 +703,9 @@ def run_day(registry, company_id, today, label, options, profile_path=None):
             deadline = None
             if options.time_budget:
                 deadline = time.monotonic() + options.time_budget
-            processed, remaining = engine._process_pending(company, today, deadline)
+            processed, remaining = engine._process_pending(
+                company, today, deadline, selected
+            )
             if profile:
                 profile.disable()
             total_s = time.perf_counter() - start
@@ -719,11 +723,11 @@ def run_day(registry, company_id, today, label, options, profile_path=None):
         result = {
             "run": label,
             "today": today.isoformat(),
-            # _select_due's return value, and the rows it really inserted
-            "select_due_returned": selected,
+            # the customers _select_due found, and the rows the run inserted
+            "customers_selected": len(selected),
             "selected_pairs": len(pairs),
-            "processed_rows": processed,
-            "remaining_rows": remaining,
+            "processed_customers": processed,
+            "remaining_customers": remaining,
             "time_budget_s": options.time_budget,
             "selection_s": round(selection_s, 3),
             "preview_query_s": round(preview_s, 3),
@@ -785,13 +789,15 @@ def _concurrent_worker(dbname, company_id, today, barrier, results):
             start = time.perf_counter()
             selected = engine._select_due(company, today)
             engine._commit()
-            processed, remaining = engine._process_pending(company, today, None)
+            processed, remaining = engine._process_pending(
+                company, today, None, selected
+            )
             results.put(
                 {
                     "pid": os.getpid(),
-                    "select_due_returned": selected,
-                    "processed_rows": processed,
-                    "remaining_rows": remaining,
+                    "customers_selected": len(selected),
+                    "processed_customers": processed,
+                    "remaining_customers": remaining,
                     "total_s": round(time.perf_counter() - start, 3),
                 }
             )
@@ -847,7 +853,7 @@ COLUMNS = (
     ("run", "run", "{}"),
     ("N", "installments", "{:,}"),
     ("pairs", "selected_pairs", "{:,}"),
-    ("left pending", "remaining_rows", "{:,}"),
+    ("customers left", "remaining_customers", "{:,}"),
     ("selection s", "selection_s", "{:.2f}"),
     ("processing s", "processing_s", "{:.2f}"),
     ("total s", "total_s", "{:.2f}"),
@@ -886,8 +892,9 @@ def _print_details(run):
     print(f"\n{run['run']} on {run['today']}:")
     budget = f" (time budget {run['time_budget_s']} s)" if run["time_budget_s"] else ""
     print(
-        f"  rows processed {run['processed_rows']:,}, left pending "
-        f"{run['remaining_rows']:,}{budget}"
+        f"  customers: {run['customers_selected']:,} selected, "
+        f"{run['processed_customers']:,} processed, "
+        f"{run['remaining_customers']:,} left{budget}"
     )
     print(f"  history rows by state: {run['history_by_state']}")
     created = run["created"]
@@ -898,8 +905,8 @@ def _print_details(run):
         f"attachments: {created['ir_attachment']:,}"
     )
     print(
-        f"  selection {run['selection_s']} s, of which the query alone "
-        f"(engine._preview) {run['preview_query_s']} s; queries: "
+        f"  selection {run['selection_s']} s (engine._preview, the pairs "
+        f"counted per step: {run['preview_query_s']} s); queries: "
         f"{run['selection_queries']:,} selecting, "
         f"{run['processing_queries']:,} processing; RSS before "
         f"{run['rss_before_mb']} MB, ru_maxrss {run['ru_maxrss_before_mb']} -> "

@@ -11,6 +11,7 @@ from cobranca.words import amount_in_words
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.misc import get_lang
 from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
@@ -102,31 +103,59 @@ class DunningCommunication(models.Model):
         lang = self.partner_id.lang or self.env.lang
         rows = self.history_ids.sorted(lambda h: (h.date_maturity, h.move_id.name))
         instructions = self._dunning_payment_instructions(rows)
+        money = self._dunning_money_formatter()
+        dates, urls = {}, {}
         lines = []
         for row in rows:
+            move = row.move_id
+            if row.date_maturity not in dates:
+                dates[row.date_maturity] = format_date(
+                    self.env, row.date_maturity, lang_code=lang
+                )
+            if move not in urls:
+                urls[move] = move.get_base_url() + move.get_portal_url()
             amounts = {
-                "residual": self._fmt(row.amount_residual),
-                "fine": self._fmt(row.fine_amount),
-                "interest": self._fmt(row.interest_amount),
-                "total": self._fmt(row.total_amount),
+                "residual": money(row.amount_residual),
+                "fine": money(row.fine_amount),
+                "interest": money(row.interest_amount),
+                "total": money(row.total_amount),
             }
             lines.append(
                 {
                     "history": row,
-                    "invoice": row.move_id,
-                    "invoice_name": row.move_id.name,
-                    "due_date": format_date(
-                        self.env, row.date_maturity, lang_code=lang
-                    ),
+                    "invoice": move,
+                    "invoice_name": move.name,
+                    "due_date": dates[row.date_maturity],
                     "days_late": row.days_late,
                     **amounts,
                     "how": self._dunning_charge_explanation(row, amounts),
-                    "portal_url": row.move_id.get_base_url()
-                    + row.move_id.get_portal_url(),
+                    "portal_url": urls[move],
                     "payment": instructions.get(row.id, []),
                 }
             )
         return lines
+
+    def _dunning_money_formatter(self):
+        """A function formatting amounts in the message's currency exactly as
+        ``odoo.tools.format_amount`` does (in the environment's language),
+        with the language looked up once: a message formats dozens of them."""
+        currency = self.currency_id
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        fmt = f"%.{currency.decimal_places}f"
+        symbol = currency.symbol or ""
+        nbsp = "\N{NO-BREAK SPACE}"
+
+        def money(amount):
+            text = (
+                lang.format(fmt, currency.round(amount), grouping=True)
+                .replace(" ", nbsp)
+                .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            )
+            if currency.position == "before":
+                return f"{symbol}{nbsp}{text}"
+            return f"{text}{nbsp}{symbol}"
+
+        return money
 
     @api.depends(
         "history_ids.total_amount",

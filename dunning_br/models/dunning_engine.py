@@ -2,17 +2,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The daily run of the régua de cobrança.
 
-1. **Select** (one SQL statement per company): the (installment, step) pairs
-   due today are inserted as ``pending`` history rows. The due dates of each
-   step come from ``cobranca.schedule.latest_step_window``, so an installment
-   gets only its latest due step (catch-up), and the unique constraint on
-   (installment, step) plus the anti-join on later steps make the insertion
-   idempotent: rerunning, or two runs at once, insert nothing twice.
-2. **Process** the pending rows in batches of customers. A batch holds an
-   advisory lock per customer and is committed (in tests: a savepoint) as a
-   whole: the rows become ``sent``/``skipped``/``failed`` in the same
-   transaction that queues the messages, so a crash loses nothing and sends
-   nothing twice.
+1. **Select** (one read-only query per company): the customers that have
+   (installment, step) pairs due today. The due dates of each step come from
+   ``cobranca.schedule.latest_step_window``, so an installment gets only its
+   latest due step (catch-up). Failed rows that may be retried are put back
+   to pending.
+2. **Process** the customers in batches. A batch takes an advisory lock per
+   customer, inserts their due pairs as ``pending`` history rows (the unique
+   constraint on (installment, step) and the anti-join on later steps make
+   it idempotent), turns them into ``sent``/``skipped``/``failed`` and queues
+   the messages, all in one transaction, committed (in tests: a savepoint) as
+   a whole: a crash loses nothing and sends nothing twice, two runs at once
+   never process the same customer, and what a run stopped by its time
+   budget did not reach is simply still due on the next run.
 """
 
 import logging
@@ -35,7 +37,6 @@ _logger = logging.getLogger(__name__)
 # First key of the advisory locks taken per customer while processing.
 LOCK_NAMESPACE = 471180
 PARTNERS_PER_BATCH = 100
-SELECT_ATTEMPTS = 3
 
 
 class DunningEngine(models.AbstractModel):
@@ -48,7 +49,8 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _cron_run(self, time_budget=None):
         """Scheduled action: run the régua of every company, in batches, and
-        report progress so that ``ir.cron`` calls again while work remains."""
+        report progress (in customers) so that ``ir.cron`` calls again while
+        work remains."""
         budget = time_budget or float(
             self.env["ir.config_parameter"]
             .sudo()
@@ -59,9 +61,11 @@ class DunningEngine(models.AbstractModel):
         for company in self.env["res.company"].sudo().search([]):
             today = self._today(company)
             engine = self.sudo().with_company(company)
-            engine._select_due(company, today)
+            partner_ids = engine._select_due(company, today)
             self._commit()
-            processed, left = engine._process_pending(company, today, deadline)
+            processed, left = engine._process_pending(
+                company, today, deadline, partner_ids
+            )
             done += processed
             remaining += left
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -70,11 +74,12 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _run_for(self, company, today=None):
         """Select and process everything due for ``company`` (button, tests).
-        The engine acts as the system, like the scheduled action."""
+        The engine acts as the system, like the scheduled action. Return
+        (customers processed, customers left)."""
         today = today or self._today(company)
         engine = self.sudo().with_company(company)
-        engine._select_due(company, today)
-        return engine._process_pending(company, today, deadline=None)
+        partner_ids = engine._select_due(company, today)
+        return engine._process_pending(company, today, None, partner_ids)
 
     # ------------------------------------------------------------------
     # Helpers
@@ -117,9 +122,10 @@ class DunningEngine(models.AbstractModel):
         return result
 
     @api.model
-    def _due_pairs_query(self, company, today, select):
-        """The (installment, step) pairs due today and not yet executed, with
-        ``select`` as the SELECT list; ``None`` when nothing can be due."""
+    def _due_pairs_query(self, company, today, select, partner_ids=None):
+        """The (installment, step) pairs due today and not yet executed (of
+        the customers ``partner_ids`` if given), with ``select`` as the SELECT
+        list; ``None`` when nothing can be due."""
         if not self._calendar(company).is_business_day(today):
             return None  # reminders are never sent on non-business days
         self.env.flush_all()  # the query reads invoices, partners, history
@@ -155,6 +161,7 @@ class DunningEngine(models.AbstractModel):
                AND aml.date_maturity < w.due_to
                AND (w.due_from IS NULL OR aml.date_maturity >= w.due_from)
              WHERE aml.company_id = %(company)s
+               AND %(partners)s
                AND aml.display_type = 'payment_term'
                AND aml.parent_state = 'posted'
                AND am.move_type = 'out_invoice'
@@ -172,14 +179,46 @@ class DunningEngine(models.AbstractModel):
             values=values,
             default=default_policy,
             company=company.id,
+            partners=SQL("TRUE")
+            if partner_ids is None
+            else SQL("am.commercial_partner_id IN %s", tuple(partner_ids) or (0,)),
         )
 
     @api.model
     def _select_due(self, company, today):
-        """Insert the pairs due today as pending rows; put failed rows that may
-        be retried back to pending. Return the number of new rows."""
+        """The customers to process today, in id order: those with pairs due
+        today (one read-only query) and those with rows to retry (failed rows
+        that may be retried are put back to pending here)."""
         if not self._calendar(company).is_business_day(today):
-            return 0  # nothing is sent, nor retried, on non-business days
+            return []  # nothing is sent, nor retried, on non-business days
+        self._retry_failed(company, today)
+        partner_ids = set()
+        query = self._due_pairs_query(
+            company, today, SQL("DISTINCT am.commercial_partner_id")
+        )
+        if query is not None:
+            self.env.cr.execute(query)
+            partner_ids.update(partner for (partner,) in self.env.cr.fetchall())
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT partner_id FROM dunning_history
+                    WHERE company_id = %s AND state = 'pending'""",
+                company.id,
+            )
+        )
+        partner_ids.update(partner for (partner,) in self.env.cr.fetchall())
+        _logger.info(
+            "Collection run of %s on %s: %s customers to process",
+            company.name,
+            today,
+            len(partner_ids),
+        )
+        return sorted(partner_ids)
+
+    @api.model
+    def _insert_due(self, company, today, partner_ids):
+        """Insert the pairs due today of ``partner_ids`` (customers locked by
+        this run) as pending rows; return how many."""
         query = self._due_pairs_query(
             company,
             today,
@@ -191,10 +230,14 @@ class DunningEngine(models.AbstractModel):
                 today=today,
                 uid=self.env.uid,
             ),
+            partner_ids=partner_ids,
         )
-        inserted = 0
-        if query is not None:
-            insert = SQL(
+        if query is None:
+            return 0
+        # A pair a concurrent run committed after this transaction's snapshot
+        # raises a serialization failure: the batch then ran elsewhere.
+        self.env.cr.execute(
+            SQL(
                 """
                 INSERT INTO dunning_history (
                     company_id, policy_id, step_id, move_line_id, move_id,
@@ -204,29 +247,10 @@ class DunningEngine(models.AbstractModel):
                 ON CONFLICT (move_line_id, step_id) DO NOTHING
                 """,
                 query,
-            )
-            for attempt in range(1, SELECT_ATTEMPTS + 1):
-                try:
-                    with self.env.cr.savepoint(flush=False):
-                        self.env.cr.execute(insert, log_exceptions=False)
-                        inserted = self.env.cr.rowcount
-                    break
-                except SerializationFailure:
-                    # A concurrent run inserted some of the same pairs after
-                    # this transaction's snapshot: start a new transaction,
-                    # whose snapshot sees them (ON CONFLICT then skips them).
-                    if not self._auto_commit() or attempt == SELECT_ATTEMPTS:
-                        raise
-                    self.env.cr.rollback()
-        self._retry_failed(company, today)
-        self.env["dunning.history"].invalidate_model()
-        _logger.info(
-            "Collection run of %s on %s: %s new installment steps",
-            company.name,
-            today,
-            inserted,
+            ),
+            log_exceptions=False,
         )
-        return inserted
+        return self.env.cr.rowcount
 
     @api.model
     def _retry_failed(self, company, today):
@@ -289,66 +313,45 @@ class DunningEngine(models.AbstractModel):
     # 2. Processing
     # ------------------------------------------------------------------
     @api.model
-    def _count_pending(self, company):
-        self.env["dunning.history"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                "SELECT count(*) FROM dunning_history"
-                " WHERE company_id = %s AND state = 'pending'",
-                company.id,
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
-    @api.model
-    def _lock_next_partners(self, company, after_partner):
-        """Lock the next customers with pending rows; return (locked ids, last
-        id seen). Customers locked by a concurrent run are passed over."""
+    def _lock_partners(self, partner_ids):
+        """Lock ``partner_ids`` for this transaction; return those locked
+        (customers a concurrent run is processing are passed over)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """
-                SELECT partner_id, pg_try_advisory_xact_lock(%(ns)s, partner_id)
-                  FROM (SELECT DISTINCT partner_id FROM dunning_history
-                         WHERE company_id = %(company)s AND state = 'pending'
-                           AND partner_id > %(after)s
-                         ORDER BY partner_id LIMIT %(limit)s) todo
-                 ORDER BY partner_id
-                """,
+                """SELECT partner_id FROM unnest(%(ids)s::int[]) AS partner_id
+                    WHERE pg_try_advisory_xact_lock(%(ns)s, partner_id)
+                    ORDER BY partner_id""",
+                ids=list(partner_ids),
                 ns=LOCK_NAMESPACE,
-                company=company.id,
-                after=after_partner,
-                limit=PARTNERS_PER_BATCH,
             )
         )
-        rows = self.env.cr.fetchall()
-        if not rows:
-            return [], None
-        return [partner for partner, locked in rows if locked], rows[-1][0]
+        return [partner for (partner,) in self.env.cr.fetchall()]
 
     @api.model
-    def _process_pending(self, company, today, deadline):
-        """Process pending rows customer batch by customer batch until done
-        or past ``deadline``. Return (rows processed, rows remaining)."""
+    def _process_pending(self, company, today, deadline, partner_ids):
+        """Process the customers ``partner_ids`` (from :meth:`_select_due`)
+        batch by batch until done or past ``deadline``: lock them, insert
+        their pairs due today, process their pending rows, commit. Return
+        (customers that had something processed, customers left)."""
         if not self._calendar(company).is_business_day(today):
-            return 0, self._count_pending(company)
+            return 0, len(partner_ids)
         done = 0
-        after = 0
-        while deadline is None or time.monotonic() < deadline:
+        todo = list(partner_ids)
+        while todo and (deadline is None or time.monotonic() < deadline):
+            batch, todo = todo[:PARTNERS_PER_BATCH], todo[PARTNERS_PER_BATCH:]
             self._commit()  # a fresh snapshot for each batch
             try:
                 with self.env.cr.savepoint():
-                    partner_ids, last = self._lock_next_partners(company, after)
-                    if last is None:
-                        break
-                    after = last
-                    if not partner_ids:
+                    locked = self._lock_partners(batch)
+                    if not locked:
                         continue
+                    self._insert_due(company, today, locked)
                     rows = self.env["dunning.history"].search(
                         [
                             ("company_id", "=", company.id),
                             ("state", "=", "pending"),
-                            ("partner_id", "in", partner_ids),
+                            ("partner_id", "in", locked),
                         ]
                     )
                     # Locks the rows; raises if a concurrent run changed them.
@@ -360,15 +363,16 @@ class DunningEngine(models.AbstractModel):
                         log_exceptions=False,
                     )
                     self._process_rows(rows, company, today)
-                    done += len(rows)
+                    done += len(rows.partner_id)
             except SerializationFailure:
                 # A concurrent run processed these customers first.
-                _logger.info("Collection batch after customer %s ran elsewhere", after)
+                _logger.info(
+                    "Collection batch from customer %s ran elsewhere", batch[0]
+                )
                 self.env.invalidate_all()
                 continue
             self._commit()
-        remaining = self._count_pending(company)
-        return done, remaining
+        return done, len(todo)
 
     @api.model
     def _process_rows(self, rows, company, today):
@@ -653,27 +657,22 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _log_in_chatters(self, communications):
-        """Keep each reminder in the chatters of its invoices and customer:
-        one batch of notes per round (a record gets one note per round)."""
-        template = Markup(self.env._("Collection reminder sent: %(link)s"))
-        pending = []
+        """Keep the reminders in the chatters of their invoices and customers:
+        one note per record, naming every message of the batch about it,
+        logged in one batch per model."""
+        links = defaultdict(list)
         for communication in communications:
             link = communication._get_html_link(title=communication.name)
-            body = template % {"link": link}
-            pending += [
-                (record, body)
-                for record in (
-                    *communication.history_ids.move_id,
-                    communication.partner_id,
-                )
-            ]
-        while pending:
-            bodies, later = defaultdict(dict), []
-            for record, body in pending:
-                if record.id in bodies[record._name]:
-                    later.append((record, body))
-                    continue
-                bodies[record._name][record.id] = body
-            for model, by_id in bodies.items():
-                self.env[model].browse(by_id)._message_log_batch(bodies=by_id)
-            pending = later
+            for record in (
+                *communication.history_ids.move_id,
+                communication.partner_id,
+            ):
+                links[record._name, record.id].append(link)
+        template = Markup(self.env._("Collection reminder sent: %(link)s"))
+        bodies = defaultdict(dict)
+        for (model, record_id), record_links in links.items():
+            bodies[model][record_id] = template % {
+                "link": Markup(", ").join(record_links)
+            }
+        for model, by_id in bodies.items():
+            self.env[model].browse(by_id)._message_log_batch(bodies=by_id)

@@ -111,9 +111,9 @@ class TestDunningConcurrentRuns(BaseCase):
                 company = env["res.company"].browse(self.company_id)
                 engine = env["dunning.engine"].with_company(company)
                 barrier.wait(timeout=30)
-                engine._select_due(company, DAY)
+                partner_ids = engine._select_due(company, DAY)
                 engine._commit()  # as the scheduled action does
-                engine._process_pending(company, DAY, deadline=None)
+                engine._process_pending(company, DAY, None, partner_ids)
         except Exception as error:  # noqa: BLE001 - reported by the test
             errors.append(error)
 

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import format_amount
 
 from ..models import dunning_engine
 from .common import DunningCommon
@@ -89,6 +90,25 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(history.state, "failed")
         self.assertIn("does not address the customer", history.failure_reason)
         self.assertFalse(self._mails_to(partner))
+
+    @freeze_time(TODAY + NOON)
+    def test_amounts_are_formatted_as_odoo_formats_them(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        partner = self._customer("Cliente Formato")
+        self._invoice(partner, "2025-03-07")
+        self.engine._run_for(self.company)
+        message = self.env["dunning.communication"].search(
+            [("partner_id", "=", partner.id)]
+        )
+        for lang in ("en_US", "pt_BR"):
+            localized = message.with_context(lang=lang)
+            money = localized._dunning_money_formatter()
+            for amount in (0, 0.005, 1.5, -2.25, 1234567.891, 1040.33):
+                self.assertEqual(
+                    money(amount),
+                    format_amount(localized.env, amount, message.currency_id),
+                    (lang, amount),
+                )
 
     @freeze_time(TODAY + NOON)
     def test_amounts_with_fine_and_interest_in_the_message(self):
