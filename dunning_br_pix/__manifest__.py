@@ -19,6 +19,7 @@
         "views/dunning_pix_charge_views.xml",
         "views/dunning_policy_views.xml",
         "views/account_move_views.xml",
+        "views/account_bank_statement_line_views.xml",
         "data/payment_provider_data.xml",
         "data/ir_cron_data.xml",
     ],

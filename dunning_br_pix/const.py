@@ -30,3 +30,9 @@ POLL_FIRST_DAYS = 5
 
 #: ``calendario.expiracao`` of an immediate charge, in seconds.
 COB_EXPIRATION = 86400
+
+#: Length of the txid of a static BR Code (``cobranca.pix.static_txid``): the
+#: matching of bank statement lines looks for runs of this many characters.
+STATIC_TXID_LENGTH = 25
+#: Bank statement lines matched per batch (one flush and log line each).
+STATEMENT_MATCH_BATCH = 200

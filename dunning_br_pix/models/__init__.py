@@ -1,3 +1,4 @@
+from . import account_bank_statement_line
 from . import account_move
 from . import dunning_communication
 from . import dunning_history

@@ -278,8 +278,4 @@ class DunningPixCharge(models.Model):
 
     def _dunning_pix_mark_paid(self, received):
         self.write({"state": "paid", "psp_status": "CONCLUIDA"})
-        history = self.env["dunning.history"].sudo()
-        for charge in self:
-            history.search([("move_line_id", "=", charge.move_line_id.id)]).write(
-                {"paid_via": "pix", "pix_payment_id": received.id}
-            )
+        self.env["dunning.history"]._dunning_pix_mark_paid(self.move_line_id, received)

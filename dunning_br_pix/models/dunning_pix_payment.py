@@ -13,8 +13,9 @@ _logger = logging.getLogger(__name__)
 
 
 class DunningPixPayment(models.Model):
-    """A Pix received, as confirmed by the PSP: booked once per end-to-end id,
-    whether it came through the webhook or the polling."""
+    """A Pix received: as confirmed by the PSP, booked once per end-to-end id
+    whether it came through the webhook or the polling; or, for a static BR
+    Code, as found on a bank statement line, booked once per line."""
 
     _name = "dunning.pix.payment"
     _description = "Pix Received"
@@ -22,7 +23,7 @@ class DunningPixPayment(models.Model):
     _check_company_auto = True
     _rec_name = "e2eid"
 
-    e2eid = fields.Char(string="End-to-End ID", required=True, readonly=True)
+    e2eid = fields.Char(string="End-to-End ID", readonly=True)
     txid = fields.Char(readonly=True, index=True)
     provider_id = fields.Many2one(
         "payment.provider", required=True, readonly=True, check_company=True
@@ -33,7 +34,26 @@ class DunningPixPayment(models.Model):
     charge_id = fields.Many2one(
         "dunning.pix.charge", readonly=True, check_company=True, index="btree_not_null"
     )
-    move_id = fields.Many2one(related="charge_id.move_id", string="Invoice")
+    statement_line_id = fields.Many2one(
+        "account.bank.statement.line",
+        string="Bank Statement Line",
+        readonly=True,
+        check_company=True,
+        index="btree_not_null",
+        help="Static BR Code: the line of the bank statement the Pix was matched from.",
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        string="Installment",
+        readonly=True,
+        check_company=True,
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        compute="_compute_move_id",
+        store=True,
+    )
     transaction_id = fields.Many2one("payment.transaction", readonly=True)
     payment_id = fields.Many2one("account.payment", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -48,7 +68,29 @@ class DunningPixPayment(models.Model):
             "unique(e2eid)",
             "A Pix (end-to-end id) is booked only once.",
         ),
+        (
+            "statement_line_uniq",
+            "unique(statement_line_id)",
+            "A bank statement line is matched with one Pix only.",
+        ),
     ]
+
+    @api.depends("charge_id.move_id", "move_line_id.move_id")
+    def _compute_move_id(self):
+        for received in self:
+            received.move_id = (
+                received.charge_id.move_id or received.move_line_id.move_id
+            )
+
+    @api.depends("e2eid", "statement_line_id")
+    def _compute_display_name(self):
+        for received in self:
+            received.display_name = (
+                received.e2eid
+                or received.txid
+                or received.statement_line_id.display_name
+                or str(received.id)
+            )
 
     @api.model
     def _dunning_pix_book(self, provider, charge, pix):
@@ -64,6 +106,7 @@ class DunningPixPayment(models.Model):
                         "provider_id": provider.id,
                         "company_id": provider.company_id.id,
                         "charge_id": charge.id,
+                        "move_line_id": charge.move_line_id.id,
                         "amount": float(Decimal(pix["valor"])),
                         "date": horario,
                         "payer_info": pix.get("infoPagador"),

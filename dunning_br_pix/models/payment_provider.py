@@ -319,6 +319,36 @@ class PaymentProvider(models.Model):
             txid=txid,
         )
 
+    def _dunning_pix_difference_vals(self, partner, difference):
+        """The journal item of the part of a Pix that differs from the open
+        amount of its installment: above it (fine and interest) to the income
+        account, below it (discount) to the discount account. ``difference``
+        is the amount paid minus the open amount, in company currency; None
+        when the provider has no account for it.
+
+        The one rule for both ways a Pix is booked: the payment of the API Pix
+        (``payment.transaction._create_payment``) and the bank statement line
+        of a static BR Code (``account.bank.statement.line``)."""
+        self.ensure_one()
+        account = (
+            self.dunning_pix_income_account_id
+            if difference > 0
+            else self.dunning_pix_discount_account_id
+        )
+        if not account:
+            return None
+        currency = self.company_id.currency_id
+        return {
+            "name": self.env._("Fine and interest received via Pix")
+            if difference > 0
+            else self.env._("Discount granted via Pix"),
+            "account_id": account.id,
+            "partner_id": partner.commercial_partner_id.id,
+            "currency_id": currency.id,
+            "amount_currency": -difference,
+            "balance": -difference,
+        }
+
     @api.model
     def _dunning_pix_qr_data_url(self, payload):
         """A PNG QR code of ``payload`` as a data URL."""

@@ -177,6 +177,20 @@ class PaymentTransaction(models.Model):
             self.amount = float(paid)
         self._set_done()
 
+    def _dunning_pix_statement_matched(self, statement_line):
+        """A static BR Code paid, found on ``statement_line``: the transaction
+        is done and its payment is that bank statement line (no
+        ``account.payment`` of its own, so it is never post-processed into a
+        second booking)."""
+        self.ensure_one()
+        self._set_done(
+            state_message=self.env._(
+                "Paid: matched with the bank statement line %(line)s.",
+                line=statement_line.display_name,
+            )
+        )
+        self.is_post_processed = True
+
     # ------------------------------------------------------------------
     # Accounting
     # ------------------------------------------------------------------
@@ -197,24 +211,11 @@ class PaymentTransaction(models.Model):
         difference = currency.round(self.amount - line.amount_residual)
         write_off = []
         if not currency.is_zero(difference) and not line.reconciled:
-            account = (
-                provider.dunning_pix_income_account_id
-                if difference > 0
-                else provider.dunning_pix_discount_account_id
+            difference_vals = provider._dunning_pix_difference_vals(
+                line.partner_id, difference
             )
-            if account:
-                write_off.append(
-                    {
-                        "name": self.env._("Fine and interest received via Pix")
-                        if difference > 0
-                        else self.env._("Discount granted via Pix"),
-                        "account_id": account.id,
-                        "partner_id": line.partner_id.commercial_partner_id.id,
-                        "currency_id": currency.id,
-                        "amount_currency": -difference,
-                        "balance": -difference,
-                    }
-                )
+            if difference_vals:
+                write_off.append(difference_vals)
         payment_method_line = (
             provider.journal_id.inbound_payment_method_line_ids.filtered(
                 lambda method_line: method_line.payment_provider_id == provider
