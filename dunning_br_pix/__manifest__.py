@@ -23,6 +23,7 @@
         "data/payment_provider_data.xml",
         "data/ir_cron_data.xml",
     ],
+    "demo": ["demo/dunning_pix_demo.xml"],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -36,3 +36,11 @@ COB_EXPIRATION = 86400
 STATIC_TXID_LENGTH = 25
 #: Bank statement lines matched per batch (one flush and log line each).
 STATEMENT_MATCH_BATCH = 200
+
+#: The sandbox PSP of the repository (``sandbox/pix_psp.py``): a provider in
+#: test mode whose API runs on one of these hosts offers "Simulate a Payment",
+#: which calls this control endpoint of the sandbox (not part of the API Pix).
+SANDBOX_HOSTS = ("127.0.0.1", "localhost", "::1")
+SANDBOX_PAY_PATH = "/sandbox/pay"
+#: Seconds: the sandbox answers once it has notified the webhook.
+SANDBOX_PAY_TIMEOUT = 30

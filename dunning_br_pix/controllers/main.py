@@ -76,20 +76,41 @@ class DunningPixController(http.Controller):
         return request.make_json_response({"status": "ok"})
 
     def _dunning_pix_handle(self, providers, e2eid):
+        """Confirm ``e2eid`` with each provider's PSP until one knows it, then
+        book it. A PSP that fails does not keep the others from confirming
+        (several companies, each with its own PSP)."""
+        failed = False
         for provider in providers:
             try:
-                with request.env.cr.savepoint():
-                    pix = provider._dunning_pix_confirm(e2eid)
-                    provider._dunning_pix_process_pix(pix)
-                return
+                pix = provider._dunning_pix_confirm(e2eid)
             except PixApiError as error:
                 if error.status == 404:
                     continue
-                _logger.error("Pix webhook: %s not confirmed: %s", e2eid, error)
-                return
+                failed = True
+                _logger.error(
+                    "Pix webhook: %s not confirmed by %s: %s",
+                    e2eid,
+                    provider.name,
+                    error,
+                )
+                continue
+            except (PixError, UserError, ValueError) as error:
+                failed = True
+                _logger.error(
+                    "Pix webhook: %s not confirmed by %s: %s",
+                    e2eid,
+                    provider.name,
+                    error,
+                )
+                continue
+            try:
+                with request.env.cr.savepoint():
+                    provider._dunning_pix_process_pix(pix)
             except (PixError, UserError, ValidationError, ValueError) as error:
                 _logger.error("Pix webhook: %s not booked: %s", e2eid, error)
-                return
-        _logger.warning(
-            "Pix webhook: %s is unknown to the PSP (forged or replayed): ignored", e2eid
-        )
+            return
+        if not failed:
+            _logger.warning(
+                "Pix webhook: %s is unknown to the PSP (forged or replayed): ignored",
+                e2eid,
+            )

@@ -5,11 +5,14 @@ import json
 import logging
 import re
 from decimal import ROUND_DOWN, Decimal
+from urllib.parse import urlsplit
 
+import requests
 from cobranca.charges import CONSUMER_FINE_CAP_PCT
 from cobranca.pix import PixApiError, PixError, charge_txid, cobv_body, parse_brcode
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .. import const
 
@@ -79,10 +82,21 @@ class DunningPixCharge(models.Model):
     payment_ids = fields.One2many(
         "dunning.pix.payment", "charge_id", string="Pix Received"
     )
+    is_sandbox = fields.Boolean(
+        string="Local Sandbox PSP",
+        compute="_compute_is_sandbox",
+        help="The provider is in test mode and talks to the sandbox PSP of the "
+        "repository on this machine: a payment can be simulated.",
+    )
 
     _sql_constraints = [
         ("txid_uniq", "unique(txid)", "A txid identifies one Pix charge."),
     ]
+
+    @api.depends("provider_id.state", "provider_id.dunning_pix_base_url")
+    def _compute_is_sandbox(self):
+        for charge in self:
+            charge.is_sandbox = bool(charge._dunning_pix_sandbox_origin())
 
     # ------------------------------------------------------------------
     # Creation and revision
@@ -248,6 +262,66 @@ class DunningPixCharge(models.Model):
 
     def action_dunning_pix_cancel(self):
         self._dunning_pix_cancel()
+
+    def action_dunning_pix_simulate_payment(self):
+        """Demo and tests only: ask the sandbox PSP of the repository to pay
+        the charge today (``POST /sandbox/pay``, outside the API Pix). The
+        sandbox then notifies the webhook, which books the Pix as for a real
+        one; this method writes nothing itself."""
+        self.ensure_one()
+        origin = self._dunning_pix_sandbox_origin()
+        if not origin or self.state != "active":
+            raise UserError(
+                self.env._(
+                    "A payment can only be simulated for an active charge of a "
+                    "provider in test mode using the local sandbox PSP."
+                )
+            )
+        provider = self.provider_id.sudo()
+        try:
+            response = requests.post(
+                origin + const.SANDBOX_PAY_PATH,
+                json={"txid": self.txid},
+                auth=(
+                    provider.dunning_pix_client_id,
+                    provider.dunning_pix_client_secret,
+                ),
+                timeout=const.SANDBOX_PAY_TIMEOUT,
+            )
+        except requests.RequestException as error:
+            raise UserError(
+                self.env._("The sandbox PSP did not answer: %(error)s", error=error)
+            ) from error
+        if response.status_code != 200:
+            raise UserError(
+                self.env._(
+                    "The sandbox PSP refused the payment: %(error)s",
+                    error=response.text[:500],
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Pix of %(amount)s paid at the sandbox PSP; its webhook books it.",
+                    amount=response.json().get("valor"),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _dunning_pix_sandbox_origin(self):
+        """``scheme://host:port`` of the provider's PSP when it is the local
+        sandbox of a provider in test mode, else None."""
+        provider = self.provider_id.sudo()
+        if provider.state != "test" or not provider.dunning_pix_base_url:
+            return None
+        parts = urlsplit(provider.dunning_pix_base_url)
+        if parts.hostname not in const.SANDBOX_HOSTS:
+            return None
+        return f"{parts.scheme}://{parts.netloc}"
 
     # ------------------------------------------------------------------
     # Payment

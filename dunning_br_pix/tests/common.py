@@ -64,6 +64,11 @@ class PixSandboxCommon(DunningCommon):
             }
         )
         cls.provider.journal_id = cls.company_data["default_journal_bank"]
+        # Other Pix providers of the database (e.g. the demo provider that
+        # `make run` points at its sandbox) stay out of the tests.
+        cls.env["payment.provider"].sudo().search(
+            [("code", "=", "dunning_pix"), ("id", "!=", cls.provider.id)]
+        ).state = "disabled"
         cls.pix_method.active = True
         cls.customer = cls._customer(
             "Padaria Pão Quente", vat=CNPJ, country_id=cls.env.ref("base.br").id

@@ -4,6 +4,7 @@ import json
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
 from .common import PixSandboxCommon
@@ -57,6 +58,35 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         self.assertTrue(self._requests("GET", "pix"))
         self.assertEqual(history.paid_via, "pix")
         self.assertEqual(history.pix_payment_id, received)
+
+    def test_simulate_payment_button_of_the_sandbox(self):
+        move, line = self._installment(days=5, amount=250.0)
+        charge = self._charge(line)
+        self.assertTrue(charge.is_sandbox)
+        self.env.flush_all()  # the webhook is handled by the HTTP server
+        action = charge.action_dunning_pix_simulate_payment()
+        self.env.invalidate_all()
+        self.assertEqual(action["params"]["type"], "success")
+        (delivery,) = self.psp.deliveries
+        self.assertEqual(delivery.status, 200)
+        self.assertEqual(charge.state, "paid")
+        self.assertTrue(line.reconciled)
+        self.assertIn(move.payment_state, ("paid", "in_payment"))
+        self.assertAlmostEqual(charge.payment_ids.payment_id.amount, 250.0)
+        # Paid: nothing more to simulate.
+        with self.assertRaises(UserError):
+            charge.action_dunning_pix_simulate_payment()
+        # Only for a provider in test mode talking to the local sandbox.
+        _move, other_line = self._installment(days=6, amount=80.0)
+        other = self._charge(other_line)
+        self.provider.state = "enabled"
+        self.assertFalse(other.is_sandbox)
+        with self.assertRaises(UserError):
+            other.action_dunning_pix_simulate_payment()
+        self.provider.state = "test"
+        self.provider.dunning_pix_base_url = "https://pix.example.com/api/v2"
+        self.assertFalse(other.is_sandbox)
+        self.assertEqual(other.state, "active")
 
     def test_payment_below_the_open_amount_books_a_discount(self):
         _move, line = self._installment(days=5, amount=1000.0)
@@ -133,6 +163,35 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         self.assertFalse(line.reconciled)
         self.assertEqual(self.env["account.payment"].search_count([]), payments)
         self.assertFalse(self.env["dunning.pix.payment"].search([]))
+
+    def test_a_failing_psp_does_not_block_another_provider(self):
+        _move, line = self._installment(days=5, amount=300.0)
+        # A provider of another company whose PSP is down, tried first.
+        down = self.provider.copy(
+            {
+                "name": "Pix (PSP down)",
+                "state": "test",
+                "company_id": self.env["res.company"].create({"name": "Outra"}).id,
+                "dunning_pix_base_url": "http://127.0.0.1:9/api/v2",
+                "dunning_pix_token_url": "http://127.0.0.1:9/oauth/token",
+                "dunning_pix_income_account_id": False,
+                "dunning_pix_discount_account_id": False,
+                "sequence": 0,
+            }
+        )
+        self.provider.sequence = 10
+        self.assertEqual(
+            self.env["payment.provider"].sudo().search([("state", "=", "test")])[:1],
+            down,
+        )
+        charge = self._charge(line)
+        self.env.flush_all()
+        with self.assertLogs(WEBHOOK_LOGGER, "ERROR") as logs:
+            self.psp.simulate_payment(charge.txid)
+        self.env.invalidate_all()
+        self.assertIn("Pix (PSP down)", "\n".join(logs.output))
+        self.assertEqual(charge.state, "paid")
+        self.assertTrue(line.reconciled)
 
     def test_unknown_txid_is_logged(self):
         _move, line = self._installment(days=5)
