@@ -4,7 +4,9 @@
 
 Starts (or reuses) a PostgreSQL cluster kept in ``.run/pgdata`` unless
 PGHOST/PGPORT/ODOO_RC name a server, creates (or reuses) the database
-``dunning_br_demo`` with the addons and their demo data, then runs Odoo.
+``dunning_br_demo`` with the addons and their demo data, starts the API Pix
+sandbox PSP (``python -m sandbox.pix_psp``, port 8799 or a free one), points
+the demo Pix provider at it, then runs Odoo.
 
 ``--prepare`` stops after the database is ready (used by ``make i18n``);
 ``--update`` upgrades the addons of an existing database first;
@@ -12,6 +14,7 @@ PGHOST/PGPORT/ODOO_RC name a server, creates (or reuses) the database
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +25,12 @@ from odoo_env import ADDONS, REPO, SetupError
 DB = os.environ.get("DUNNING_BR_DB", "dunning_br_demo")
 PG_PORT = int(os.environ.get("DUNNING_BR_PG_PORT", "54329"))
 HTTP_PORT = int(os.environ.get("DUNNING_BR_HTTP_PORT", "8069"))
+PIX_PORT = int(os.environ.get("DUNNING_BR_PIX_PORT", "8799"))
+# Credentials of the sandbox PSP, as the demo provider of dunning_br_pix has
+# them (dunning_br_pix/demo/dunning_pix_demo.xml).
+PIX_CLIENT = ("sandbox-client", "sandbox-secret")
+PIX_PROVIDER = "dunning_br_pix.demo_provider_pix_sandbox"
+PIX_INVOICE = "dunning_br_pix.demo_invoice_pix"
 # Translator comment of a term that reads the same in Portuguese (tests accept
 # its empty msgstr; see dunning_br/tests/common.py).
 SAME_AS_SOURCE = "pt_BR: same as source"
@@ -78,6 +87,121 @@ def _export_i18n(env, package_dir, db_args):
             print(f"    {msgid!r}")
 
 
+def _start_pix_sandbox(env):
+    """Start the sandbox PSP; return ``(process, origin)`` or ``(None, None)``
+    when it cannot run (the demo then works without it)."""
+    port = PIX_PORT
+    if odoo_env.wait_for_port(port, 0.1):
+        port = odoo_env.free_port()
+        print(f"port {PIX_PORT} is taken: the Pix sandbox uses {port}")
+    cmd = [sys.executable, "-m", "sandbox.pix_psp", f"--port={port}"]
+    cmd += [f"--client-id={PIX_CLIENT[0]}", f"--client-secret={PIX_CLIENT[1]}"]
+    print("$ " + " ".join(cmd), flush=True)
+    process = subprocess.Popen(cmd, env=env, cwd=REPO)
+    if not odoo_env.wait_for_port(port, 30) or process.poll() is not None:
+        _stop(process)
+        print(
+            "make run: the Pix sandbox did not start (it needs openapi-core: "
+            "pip install -r requirements-dev.txt); Pix works without it.",
+            file=sys.stderr,
+        )
+        return None, None
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _stop(process):
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# Run by the interpreter of Odoo on the demo database: the demo provider
+# talks to the sandbox in test mode, its webhook is registered at the sandbox
+# (which keeps it in memory only), and the demo invoice gets its charge.
+_CONFIGURE_PIX = """
+import json, sys
+import odoo
+from odoo.tools import config
+settings = json.loads(sys.argv[1])
+config.parse_config(sys.argv[2:])
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+with Registry(settings["db"]).cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    provider = env.ref(settings["provider"], raise_if_not_found=False)
+    if not provider:
+        sys.exit(3)
+    provider.write({
+        "state": "test",
+        "dunning_pix_mode": "dynamic",
+        "dunning_pix_base_url": settings["origin"] + "/api/v2",
+        "dunning_pix_token_url": settings["origin"] + "/oauth/token",
+        "dunning_pix_client_id": settings["client"][0],
+        "dunning_pix_client_secret": settings["client"][1],
+        "dunning_pix_webhook_url": settings["webhook"],
+    })
+    provider.action_dunning_pix_register_webhook()
+    # The sandbox starts empty: charges Odoo still holds as active are gone.
+    charges = env["dunning.pix.charge"]
+    stale = charges.search(
+        [("provider_id", "=", provider.id), ("state", "=", "active")]
+    )
+    stale.filtered(lambda charge: not charge.payment_ids).unlink()
+    invoice = env.ref(settings["invoice"], raise_if_not_found=False)
+    if invoice and invoice.state == "posted":
+        lines = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+            and not line.reconciled
+        )
+        charges._dunning_pix_ensure(lines, provider)
+    cr.commit()
+    print(json.dumps({"company": provider.company_id.name,
+                      "invoice": invoice.name if invoice else "-"}))
+"""
+
+
+def _configure_pix(env, package_dir, db_args, origin):
+    settings = {
+        "db": DB,
+        "provider": PIX_PROVIDER,
+        "invoice": PIX_INVOICE,
+        "origin": origin,
+        "client": PIX_CLIENT,
+        "webhook": f"http://127.0.0.1:{HTTP_PORT}/payment/dunning_pix/webhook",
+    }
+    cmd = [sys.executable, "-c", _CONFIGURE_PIX, json.dumps(settings)]
+    cmd += [f"--addons-path={odoo_env.addons_path(package_dir)}", *db_args]
+    result = subprocess.run(
+        cmd, env=env, cwd=REPO, capture_output=True, text=True, check=False
+    )
+    if result.returncode == 3:
+        print(
+            "make run: no demo Pix provider in this database (created without "
+            "dunning_br_pix's demo data): the Pix sandbox runs unused."
+        )
+        return False
+    if result.returncode:
+        print(
+            f"make run: the demo Pix provider was not configured:\n{result.stderr}",
+            file=sys.stderr,
+        )
+        return False
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    company, invoice = shown["company"], shown["invoice"]
+    print(
+        f"Pix: provider 'Pix' of {company} in test mode with the "
+        f"sandbox PSP at {origin}. Switch to {company}, open invoice {invoice} "
+        "> Pix Charges > the charge > Simulate a Payment: the sandbox pays it "
+        "and its webhook makes the invoice paid."
+    )
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prepare", action="store_true", help="stop once ready")
@@ -96,6 +220,7 @@ def main():
             )
         env, package_dir = found
         cluster = None
+        pix_sandbox = None
         if odoo_env.external_postgres_configured():
             db_args = odoo_env.db_args_from_env()
         else:
@@ -134,6 +259,9 @@ def main():
                 _export_i18n(env, package_dir, db_args)
             if options.prepare or options.i18n:
                 return 0
+            pix_sandbox, pix_origin = _start_pix_sandbox(env)
+            if pix_sandbox is not None:
+                _configure_pix(env, package_dir, db_args, pix_origin)
             print(
                 f"\nOpen http://127.0.0.1:{HTTP_PORT}/web/login and sign in as "
                 f"admin / admin (database {DB}). Stop with Ctrl+C.\n",
@@ -150,6 +278,7 @@ def main():
                 check=False,
             )
         finally:
+            _stop(pix_sandbox)
             if cluster is not None:
                 cluster.stop()
     except SetupError as err:

@@ -1,0 +1,46 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Constants of the ``dunning_pix`` payment provider."""
+
+PROVIDER_CODE = "dunning_pix"
+
+#: Odoo's own payment methods the provider offers (``payment.payment_method_*``);
+#: boleto joins them when the boleto flow is added.
+DEFAULT_PAYMENT_METHOD_CODES = {"pix"}
+
+SUPPORTED_CURRENCIES = ("BRL",)
+
+#: txid namespaces (``cobranca.pix.charge_txid``): a charge with due date per
+#: installment, an immediate charge per portal transaction.
+TXID_NAMESPACE_COBV = "dun"
+TXID_NAMESPACE_COB = "dunpay"
+
+#: OAuth2 scopes asked to the PSP.
+SCOPES = "cob.write cob.read cobv.write cobv.read pix.read pix.write webhook.write"
+
+#: Route of the webhook: the PSP POSTs to ``{webhookUrl}/pix``.
+WEBHOOK_ROUTE = "/payment/dunning_pix/webhook"
+PROCESS_ROUTE = "/payment/dunning_pix/process"
+
+#: Pix received are polled back this far before the last poll, so that an
+#: interrupted or overlapping run never leaves a hole.
+POLL_OVERLAP_MINUTES = 10
+#: First poll of a provider: how far back to look.
+POLL_FIRST_DAYS = 5
+
+#: ``calendario.expiracao`` of an immediate charge, in seconds.
+COB_EXPIRATION = 86400
+
+#: Length of the txid of a static BR Code (``cobranca.pix.static_txid``): the
+#: matching of bank statement lines looks for runs of this many characters.
+STATIC_TXID_LENGTH = 25
+#: Bank statement lines matched per batch (one flush and log line each).
+STATEMENT_MATCH_BATCH = 200
+
+#: The sandbox PSP of the repository (``sandbox/pix_psp.py``): a provider in
+#: test mode whose API runs on one of these hosts offers "Simulate a Payment",
+#: which calls this control endpoint of the sandbox (not part of the API Pix).
+SANDBOX_HOSTS = ("127.0.0.1", "localhost", "::1")
+SANDBOX_PAY_PATH = "/sandbox/pay"
+#: Seconds: the sandbox answers once it has notified the webhook.
+SANDBOX_PAY_TIMEOUT = 30

@@ -1,0 +1,355 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+import json
+import logging
+import re
+from decimal import ROUND_DOWN, Decimal
+from urllib.parse import urlsplit
+
+import requests
+from cobranca.charges import CONSUMER_FINE_CAP_PCT
+from cobranca.pix import PixApiError, PixError, charge_txid, cobv_body, parse_brcode
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .. import const
+
+_logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+
+
+def _rate(value):
+    """A rate of the policy as the API Pix carries it (2 decimals, never more
+    than the policy says)."""
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_DOWN)
+
+
+class DunningPixCharge(models.Model):
+    """A Pix charge with due date (``cobv``) of one installment at the PSP."""
+
+    _name = "dunning.pix.charge"
+    _description = "Pix Charge"
+    _order = "date_due desc, id desc"
+    _check_company_auto = True
+    _rec_name = "txid"
+
+    txid = fields.Char(required=True, readonly=True, index=True)
+    provider_id = fields.Many2one(
+        "payment.provider",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        string="Installment",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    move_id = fields.Many2one(
+        related="move_line_id.move_id", string="Invoice", store=True, index=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(string="Original Amount", readonly=True)
+    date_due = fields.Date(string="Due Date", readonly=True)
+    state = fields.Selection(
+        [
+            ("active", "Active"),
+            ("paid", "Paid"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="active",
+        readonly=True,
+        index=True,
+    )
+    psp_status = fields.Char(string="PSP Status", readonly=True)
+    revision = fields.Integer(readonly=True)
+    copia_e_cola = fields.Text(string="Pix Copia e Cola", readonly=True)
+    location = fields.Char(readonly=True)
+    body_digest = fields.Char(readonly=True)
+    last_error = fields.Text(readonly=True)
+    payment_ids = fields.One2many(
+        "dunning.pix.payment", "charge_id", string="Pix Received"
+    )
+    is_sandbox = fields.Boolean(
+        string="Local Sandbox PSP",
+        compute="_compute_is_sandbox",
+        help="The provider is in test mode and talks to the sandbox PSP of the "
+        "repository on this machine: a payment can be simulated.",
+    )
+
+    _sql_constraints = [
+        ("txid_uniq", "unique(txid)", "A txid identifies one Pix charge."),
+    ]
+
+    @api.depends("provider_id.state", "provider_id.dunning_pix_base_url")
+    def _compute_is_sandbox(self):
+        for charge in self:
+            charge.is_sandbox = bool(charge._dunning_pix_sandbox_origin())
+
+    # ------------------------------------------------------------------
+    # Creation and revision
+    # ------------------------------------------------------------------
+    @api.model
+    def _dunning_pix_txid(self, move_line):
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        return charge_txid(const.TXID_NAMESPACE_COBV, uuid, move_line.id)
+
+    @api.model
+    def _dunning_pix_policy(self, move_line):
+        partner = move_line.partner_id.commercial_partner_id
+        return partner.dunning_policy_id or move_line.company_id.dunning_policy_id
+
+    @api.model
+    def _dunning_pix_body(self, provider, move_line):
+        """The ``PUT /cobv/{txid}`` body of an installment: debtor, open amount,
+        due date, and the fine, interest and validity of its dunning policy."""
+        partner = move_line.partner_id.commercial_partner_id
+        policy = self._dunning_pix_policy(move_line)
+        fine = interest = Decimal(0)
+        validity = 30
+        if policy:
+            terms = policy._late_charge_policy()
+            fine = terms.fine_pct
+            if partner._dunning_is_consumer():
+                fine = min(fine, terms.consumer_fine_cap_pct or CONSUMER_FINE_CAP_PCT)
+            interest = terms.interest_monthly_pct
+            validity = policy.pix_validity_days
+        return cobv_body(
+            devedor_cpf_or_cnpj=re.sub(r"[^0-9A-Za-z]", "", partner.vat or ""),
+            devedor_nome=(partner.name or "")[:200],
+            valor_original=Decimal(str(move_line.amount_residual)).quantize(CENT),
+            data_vencimento=move_line.date_maturity,
+            validade_apos_vencimento=validity,
+            chave=provider.dunning_pix_key,
+            multa_pct=_rate(fine),
+            juros_monthly_pct=_rate(interest),
+            solicitacao_pagador=self.env._(
+                "Installment of %(invoice)s", invoice=move_line.move_id.name
+            ),
+        )
+
+    @staticmethod
+    def _digest(body):
+        return hashlib.sha256(
+            json.dumps(body, sort_keys=True, default=str).encode()
+        ).hexdigest()
+
+    @api.model
+    def _dunning_pix_ensure(self, move_lines, provider=None):
+        """The active charge of each open installment of ``move_lines``:
+        created (``PUT /cobv``) or revised (``PATCH``) only when needed, so
+        calling it again changes nothing. Returns the charges."""
+        charges = self.browse()
+        # The charge is the company's business with its PSP: whoever may see
+        # the installment (a billing user, the régua) gets its charge.
+        for line in move_lines.sudo():
+            line_provider = provider or self.env[
+                "payment.provider"
+            ]._dunning_pix_for_company(line.company_id)
+            if (
+                not line_provider
+                or line_provider.dunning_pix_mode != "dynamic"
+                or line.reconciled
+                or line.move_id.state != "posted"
+                or line.amount_residual <= 0
+                or line.currency_id.name not in const.SUPPORTED_CURRENCIES
+                or line.company_currency_id != line.currency_id
+            ):
+                continue
+            charge = self.sudo().search([("txid", "=", self._dunning_pix_txid(line))])
+            if charge.state in ("paid", "cancelled"):
+                continue
+            body = self._dunning_pix_body(line_provider, line)
+            digest = self._digest(body)
+            if charge and charge.body_digest == digest:
+                charges |= charge
+                continue
+            client = line_provider._dunning_pix_client()
+            txid = self._dunning_pix_txid(line)
+            if charge:
+                cobv = client.patch_cobv(txid, body)
+            else:
+                cobv = client.put_cobv(txid, body)
+            values = charge._dunning_pix_values(cobv)
+            values["body_digest"] = digest
+            values["date_due"] = line.date_maturity
+            values["amount"] = float(body["valor"]["original"])
+            if charge:
+                charge.write(values)
+            else:
+                charge = self.sudo().create(
+                    {
+                        "txid": txid,
+                        "provider_id": line_provider.id,
+                        "company_id": line.company_id.id,
+                        "move_line_id": line.id,
+                        "partner_id": line.partner_id.commercial_partner_id.id,
+                        **values,
+                    }
+                )
+            charges |= charge
+        return charges
+
+    def _dunning_pix_values(self, cobv):
+        payload = cobv.get("pixCopiaECola")
+        if payload:
+            parse_brcode(payload)
+        values = {
+            "psp_status": cobv.get("status"),
+            "revision": cobv.get("revisao", 0),
+            "last_error": False,
+        }
+        if payload:
+            values["copia_e_cola"] = payload
+        location = (cobv.get("loc") or {}).get("location") or cobv.get("location")
+        if location:
+            values["location"] = location
+        return values
+
+    def _dunning_pix_sync(self):
+        """Keep active charges in step with their installments: revised when
+        the open amount or due date changed, removed when paid elsewhere or
+        cancelled. Errors are kept on the charge, never raised."""
+        for charge in self.filtered(lambda c: c.state == "active"):
+            line = charge.move_line_id
+            try:
+                with self.env.cr.savepoint():
+                    if line.reconciled or line.move_id.state != "posted":
+                        charge._dunning_pix_cancel()
+                    else:
+                        self._dunning_pix_ensure(line, charge.provider_id)
+            except (PixError, ValueError) as error:
+                _logger.error("Pix charge %s: %s", charge.txid, error)
+                charge.last_error = str(error)
+
+    def _dunning_pix_cancel(self):
+        """Remove the charge at the PSP (``PATCH`` status
+        REMOVIDA_PELO_USUARIO_RECEBEDOR), unless it was paid meanwhile."""
+        for charge in self:
+            client = charge.provider_id._dunning_pix_client()
+            try:
+                cobv = client.cancel_cobv(charge.txid)
+            except PixApiError:
+                cobv = client.get_cobv(charge.txid)
+                if cobv.get("status") == "ATIVA":
+                    raise
+            values = charge._dunning_pix_values(cobv)
+            if cobv.get("status") != "CONCLUIDA":
+                values["state"] = "cancelled"
+            charge.write(values)
+            # Paid meanwhile: book the Pix (a refund, if any, is a human call).
+            for pix in cobv.get("pix") or []:
+                charge.provider_id._dunning_pix_process_pix(pix)
+
+    def action_dunning_pix_refresh(self):
+        for charge in self:
+            cobv = charge.provider_id._dunning_pix_client().get_cobv(charge.txid)
+            charge.write(charge._dunning_pix_values(cobv))
+            for pix in cobv.get("pix") or []:
+                charge.provider_id._dunning_pix_process_pix(pix)
+
+    def action_dunning_pix_cancel(self):
+        self._dunning_pix_cancel()
+
+    def action_dunning_pix_simulate_payment(self):
+        """Demo and tests only: ask the sandbox PSP of the repository to pay
+        the charge today (``POST /sandbox/pay``, outside the API Pix). The
+        sandbox then notifies the webhook, which books the Pix as for a real
+        one; this method writes nothing itself."""
+        self.ensure_one()
+        origin = self._dunning_pix_sandbox_origin()
+        if not origin or self.state != "active":
+            raise UserError(
+                self.env._(
+                    "A payment can only be simulated for an active charge of a "
+                    "provider in test mode using the local sandbox PSP."
+                )
+            )
+        provider = self.provider_id.sudo()
+        try:
+            response = requests.post(
+                origin + const.SANDBOX_PAY_PATH,
+                json={"txid": self.txid},
+                auth=(
+                    provider.dunning_pix_client_id,
+                    provider.dunning_pix_client_secret,
+                ),
+                timeout=const.SANDBOX_PAY_TIMEOUT,
+            )
+        except requests.RequestException as error:
+            raise UserError(
+                self.env._("The sandbox PSP did not answer: %(error)s", error=error)
+            ) from error
+        if response.status_code != 200:
+            raise UserError(
+                self.env._(
+                    "The sandbox PSP refused the payment: %(error)s",
+                    error=response.text[:500],
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Pix of %(amount)s paid at the sandbox PSP; its webhook books it.",
+                    amount=response.json().get("valor"),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _dunning_pix_sandbox_origin(self):
+        """``scheme://host:port`` of the provider's PSP when it is the local
+        sandbox of a provider in test mode, else None."""
+        provider = self.provider_id.sudo()
+        if provider.state != "test" or not provider.dunning_pix_base_url:
+            return None
+        parts = urlsplit(provider.dunning_pix_base_url)
+        if parts.hostname not in const.SANDBOX_HOSTS:
+            return None
+        return f"{parts.scheme}://{parts.netloc}"
+
+    # ------------------------------------------------------------------
+    # Payment
+    # ------------------------------------------------------------------
+    def _dunning_pix_create_transaction(self, amount):
+        """A transaction for a Pix received on this charge."""
+        self.ensure_one()
+        provider = self.provider_id
+        method = self.env.ref("payment.payment_method_pix")
+        tx_model = self.env["payment.transaction"].sudo()
+        return tx_model.create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": method.id,
+                "reference": tx_model._compute_reference(
+                    const.PROVIDER_CODE, prefix=self.move_id.name
+                ),
+                "amount": float(amount),
+                "currency_id": self.currency_id.id,
+                "partner_id": self.partner_id.id,
+                "operation": "online_direct",
+                "invoice_ids": [fields.Command.set(self.move_id.ids)],
+                "dunning_pix_txid": self.txid,
+                "dunning_pix_charge_id": self.id,
+                "dunning_pix_move_line_id": self.move_line_id.id,
+            }
+        )
+
+    def _dunning_pix_mark_paid(self, received):
+        self.write({"state": "paid", "psp_status": "CONCLUIDA"})
+        self.env["dunning.history"]._dunning_pix_mark_paid(self.move_line_id, received)

@@ -1,0 +1,25 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class DunningPolicy(models.Model):
+    _inherit = "dunning.policy"
+
+    pix_validity_days = fields.Integer(
+        string="Pix Validity after Due Date (days)",
+        default=30,
+        help="Calendar days after the due date during which the Pix charge can "
+        "still be paid, with fine and interest (validadeAposVencimento).",
+    )
+
+    @api.constrains("pix_validity_days")
+    def _check_pix_validity_days(self):
+        for policy in self:
+            if policy.pix_validity_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The Pix validity after the due date cannot be negative."
+                    )
+                )

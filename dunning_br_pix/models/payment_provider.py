@@ -1,0 +1,496 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from cobranca.pix import (
+    PixApiClient,
+    PixError,
+    build_brcode,
+    normalize_key,
+    to_ascii,
+)
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .. import const
+
+_logger = logging.getLogger(__name__)
+
+#: One API Pix client per provider configuration and process: the OAuth2 token
+#: is reused between requests and cron runs.
+_CLIENTS = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _write_pem(folder, name, data):
+    """Write base64 ``data`` (a Binary field) to ``folder/name``, readable by
+    this user only; return the path."""
+    path = os.path.join(folder, name)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(base64.b64decode(data))
+    return path
+
+
+class PaymentProvider(models.Model):
+    _inherit = "payment.provider"
+
+    code = fields.Selection(
+        selection_add=[(const.PROVIDER_CODE, "Pix (API Pix)")],
+        ondelete={const.PROVIDER_CODE: "set default"},
+    )
+    dunning_pix_mode = fields.Selection(
+        [
+            ("static", "Static BR Code (no PSP contract)"),
+            ("dynamic", "Charges through the PSP's API Pix"),
+        ],
+        string="Pix Mode",
+        default="dynamic",
+        required_if_provider=const.PROVIDER_CODE,
+        help="Static: a BR Code with the company's Pix key, the amount and a txid per "
+        "installment, matched from the bank statement. Dynamic: charges with due "
+        "date (cobv) created through the PSP, confirmed by its webhook.",
+    )
+    dunning_pix_key = fields.Char(
+        string="Pix Key",
+        required_if_provider=const.PROVIDER_CODE,
+        help="The company's Pix key at the PSP (CPF/CNPJ, e-mail, +55 phone or "
+        "random key).",
+    )
+    dunning_pix_bank_id = fields.Many2one(
+        "res.partner.bank",
+        string="Pix Bank Account",
+        domain="[('partner_id', '=', company_partner_id)]",
+        help="Bank account of the company whose Pix key (Localization Brazil) "
+        "fills the key above.",
+    )
+    company_partner_id = fields.Many2one(related="company_id.partner_id")
+    dunning_pix_base_url = fields.Char(
+        string="API Pix Base URL",
+        help="API root including the version, e.g. https://pix.example.com/api/v2",
+    )
+    dunning_pix_token_url = fields.Char(string="OAuth2 Token URL")
+    dunning_pix_client_id = fields.Char(string="Client ID", groups="base.group_system")
+    dunning_pix_client_secret = fields.Char(
+        string="Client Secret", groups="base.group_system"
+    )
+    dunning_pix_certificate = fields.Binary(
+        string="Client Certificate (PEM)",
+        attachment=True,
+        groups="base.group_system",
+        help="Certificate issued by the PSP for mutual TLS.",
+    )
+    dunning_pix_certificate_key = fields.Binary(
+        string="Client Certificate Key (PEM)",
+        attachment=True,
+        groups="base.group_system",
+    )
+    dunning_pix_ca_certificate = fields.Binary(
+        string="PSP CA Certificate (PEM)",
+        attachment=True,
+        groups="base.group_system",
+        help="Only when the PSP's server certificate is not signed by a public "
+        "authority (e.g. ICP-Brasil or a homologation environment).",
+    )
+    dunning_pix_webhook_url = fields.Char(
+        string="Webhook URL",
+        compute="_compute_dunning_pix_webhook_url",
+        store=True,
+        readonly=False,
+        help="Registered at the PSP, which POSTs the Pix received to this URL "
+        "followed by /pix.",
+    )
+    dunning_pix_income_account_id = fields.Many2one(
+        "account.account",
+        string="Fine and Interest Account",
+        check_company=True,
+        help="Income account of the fine and interest received: the part of a Pix "
+        "above the installment's open amount.",
+    )
+    dunning_pix_discount_account_id = fields.Many2one(
+        "account.account",
+        string="Discount Account",
+        check_company=True,
+        help="Expense account of the discounts granted: the part of the open "
+        "amount a Pix did not cover.",
+    )
+    dunning_pix_last_poll = fields.Datetime(
+        string="Last Poll",
+        readonly=True,
+        help="Pix received up to this time were read from the PSP.",
+    )
+    dunning_pix_charge_count = fields.Integer(
+        compute="_compute_dunning_pix_charge_count"
+    )
+
+    @api.depends("code")
+    def _compute_dunning_pix_webhook_url(self):
+        for provider in self:
+            if provider.code == const.PROVIDER_CODE and not (
+                provider.dunning_pix_webhook_url
+            ):
+                provider.dunning_pix_webhook_url = (
+                    provider.get_base_url() + const.WEBHOOK_ROUTE
+                )
+
+    def _compute_dunning_pix_charge_count(self):
+        groups = self.env["dunning.pix.charge"]._read_group(
+            [("provider_id", "in", self.ids)], ["provider_id"], ["__count"]
+        )
+        counts = {provider.id: count for provider, count in groups}
+        for provider in self:
+            provider.dunning_pix_charge_count = counts.get(provider.id, 0)
+
+    @api.depends("code", "dunning_pix_mode")
+    def _compute_feature_support_fields(self):
+        res = super()._compute_feature_support_fields()
+        self.filtered(
+            lambda p: p.code == const.PROVIDER_CODE and p.dunning_pix_mode == "dynamic"
+        ).support_refund = "partial"
+        return res
+
+    @api.constrains("code", "dunning_pix_key")
+    def _check_dunning_pix_key(self):
+        for provider in self.filtered(
+            lambda p: p.code == const.PROVIDER_CODE and p.dunning_pix_key
+        ):
+            try:
+                normalize_key(provider.dunning_pix_key)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The Pix key of %(provider)s is invalid: %(error)s",
+                        provider=provider.name,
+                        error=error,
+                    )
+                ) from error
+
+    @api.onchange("dunning_pix_bank_id")
+    def _onchange_dunning_pix_bank_id(self):
+        bank = self.dunning_pix_bank_id
+        if bank and bank.proxy_type in ("email", "mobile", "br_cpf_cnpj", "br_random"):
+            self.dunning_pix_key = bank.proxy_value
+
+    def _get_supported_currencies(self):
+        supported = super()._get_supported_currencies()
+        if self.code == const.PROVIDER_CODE:
+            supported = supported.filtered(
+                lambda c: c.name in const.SUPPORTED_CURRENCIES
+            )
+        return supported
+
+    def _get_default_payment_method_codes(self):
+        default_codes = super()._get_default_payment_method_codes()
+        if self.code != const.PROVIDER_CODE:
+            return default_codes
+        return const.DEFAULT_PAYMENT_METHOD_CODES
+
+    def action_dunning_pix_register_webhook(self):
+        """``PUT /webhook/{chave}``: the PSP will notify the Pix received."""
+        self.ensure_one()
+        self._dunning_pix_check_dynamic()
+        try:
+            self._dunning_pix_client().put_webhook(
+                self.dunning_pix_key, self.dunning_pix_webhook_url
+            )
+        except (PixError, ValueError) as error:
+            raise UserError(
+                self.env._("The PSP refused the webhook: %(error)s", error=error)
+            ) from error
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Webhook registered: %(url)s/pix", url=self.dunning_pix_webhook_url
+                ),
+            },
+        }
+
+    def action_dunning_pix_view_charges(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "dunning_br_pix.dunning_pix_charge_action"
+        )
+        action["domain"] = [("provider_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------
+    # API Pix
+    # ------------------------------------------------------------------
+    def _dunning_pix_check_dynamic(self):
+        self.ensure_one()
+        if self.code != const.PROVIDER_CODE or self.dunning_pix_mode != "dynamic":
+            raise UserError(
+                self.env._("%(provider)s does not use the API Pix.", provider=self.name)
+            )
+        provider = self.sudo()
+        if not (
+            provider.dunning_pix_base_url
+            and provider.dunning_pix_token_url
+            and provider.dunning_pix_client_id
+            and provider.dunning_pix_client_secret
+        ):
+            raise UserError(
+                self.env._(
+                    "Set the base URL, token URL, client ID and client secret of "
+                    "%(provider)s.",
+                    provider=self.name,
+                )
+            )
+
+    def _dunning_pix_client(self):
+        """The API Pix client of this provider (cached per configuration)."""
+        self.ensure_one()
+        self._dunning_pix_check_dynamic()
+        provider = self.sudo()
+        certificate = provider.dunning_pix_certificate or b""
+        certificate_key = provider.dunning_pix_certificate_key or b""
+        ca_certificate = provider.dunning_pix_ca_certificate or b""
+        fingerprint = hashlib.sha256(
+            "\0".join(
+                [
+                    provider.dunning_pix_base_url,
+                    provider.dunning_pix_token_url,
+                    provider.dunning_pix_client_id,
+                    provider.dunning_pix_client_secret,
+                    hashlib.sha256(certificate).hexdigest(),
+                    hashlib.sha256(certificate_key).hexdigest(),
+                    hashlib.sha256(ca_certificate).hexdigest(),
+                ]
+            ).encode()
+        ).hexdigest()
+        cache_key = (self.env.cr.dbname, self.id)
+        with _CLIENTS_LOCK:
+            cached = _CLIENTS.get(cache_key)
+            if cached and cached[0] == fingerprint:
+                return cached[1]
+            cert = None
+            verify = True
+            folder = None
+            if certificate or ca_certificate:
+                # requests reads certificates from files only: a private folder
+                # of this process, kept while the client lives.
+                folder = tempfile.mkdtemp(prefix="dunning_pix_")
+            if certificate:
+                cert = _write_pem(folder, "cert.pem", certificate)
+                if certificate_key:
+                    cert = (cert, _write_pem(folder, "key.pem", certificate_key))
+            if ca_certificate:
+                verify = _write_pem(folder, "ca.pem", ca_certificate)
+            client = PixApiClient(
+                provider.dunning_pix_base_url,
+                provider.dunning_pix_token_url,
+                provider.dunning_pix_client_id,
+                provider.dunning_pix_client_secret,
+                cert=cert,
+                verify=verify,
+                timeout=(5, 15),
+                retries=2,
+                scope=const.SCOPES,
+            )
+            if cached:
+                cached[1].close()
+                if cached[2]:
+                    shutil.rmtree(cached[2], ignore_errors=True)
+            _CLIENTS[cache_key] = (fingerprint, client, folder)
+            return client
+
+    def _dunning_pix_static_brcode(self, amount, txid):
+        """A static BR Code for ``amount`` (Decimal) with ``txid`` (cobranca's
+        builder: txid of at most 25 characters, ASCII name and city)."""
+        self.ensure_one()
+        company = self.company_id
+        return build_brcode(
+            key=self.dunning_pix_key,
+            merchant_name=to_ascii(company.name or "").strip()[:25],
+            merchant_city=to_ascii(company.city or "Brasilia").strip()[:15],
+            amount=amount,
+            txid=txid,
+        )
+
+    def _dunning_pix_difference_vals(self, partner, difference):
+        """The journal item of the part of a Pix that differs from the open
+        amount of its installment: above it (fine and interest) to the income
+        account, below it (discount) to the discount account. ``difference``
+        is the amount paid minus the open amount, in company currency; None
+        when the provider has no account for it.
+
+        The one rule for both ways a Pix is booked: the payment of the API Pix
+        (``payment.transaction._create_payment``) and the bank statement line
+        of a static BR Code (``account.bank.statement.line``)."""
+        self.ensure_one()
+        account = (
+            self.dunning_pix_income_account_id
+            if difference > 0
+            else self.dunning_pix_discount_account_id
+        )
+        if not account:
+            return None
+        currency = self.company_id.currency_id
+        return {
+            "name": self.env._("Fine and interest received via Pix")
+            if difference > 0
+            else self.env._("Discount granted via Pix"),
+            "account_id": account.id,
+            "partner_id": partner.commercial_partner_id.id,
+            "currency_id": currency.id,
+            "amount_currency": -difference,
+            "balance": -difference,
+        }
+
+    @api.model
+    def _dunning_pix_qr_data_url(self, payload):
+        """A PNG QR code of ``payload`` as a data URL."""
+        png = self.env["ir.actions.report"].barcode(
+            "QR", payload, width=240, height=240, quiet=True
+        )
+        return "data:image/png;base64," + base64.b64encode(png).decode()
+
+    @api.model
+    def _dunning_pix_for_company(self, company):
+        """The enabled Pix provider of ``company``, if any."""
+        return self.sudo().search(
+            [
+                ("code", "=", const.PROVIDER_CODE),
+                ("state", "in", ("enabled", "test")),
+                ("company_id", "=", company.id),
+            ],
+            limit=1,
+        )
+
+    # ------------------------------------------------------------------
+    # Pix received (webhook and polling)
+    # ------------------------------------------------------------------
+    def _dunning_pix_confirm(self, e2eid):
+        """Re-read ``GET /pix/{e2eid}`` from the PSP: the only source trusted."""
+        self.ensure_one()
+        return self._dunning_pix_client().get_pix(e2eid)
+
+    def _dunning_pix_process_pix(self, pix):
+        """Book one Pix received as the PSP describes it (a dict of the API).
+
+        Idempotent per ``endToEndId``; refunds listed in ``devolucoes`` are
+        settled on their refund transactions. Returns the
+        ``dunning.pix.payment`` booked or found, or an empty recordset.
+        """
+        self.ensure_one()
+        received = self.env["dunning.pix.payment"].sudo()
+        e2eid = pix.get("endToEndId")
+        txid = pix.get("txid")
+        if not e2eid or not txid:
+            return received
+        self._dunning_pix_process_refunds(pix)
+        existing = received.search([("e2eid", "=", e2eid)])
+        if existing:
+            return existing
+        charge = (
+            self.env["dunning.pix.charge"]
+            .sudo()
+            .search([("txid", "=", txid), ("provider_id", "=", self.id)], limit=1)
+        )
+        Tx = self.env["payment.transaction"].sudo()
+        tx = Tx.search(
+            [
+                ("dunning_pix_txid", "=", txid),
+                ("provider_id", "=", self.id),
+                ("state", "in", ("draft", "pending")),
+                ("operation", "!=", "refund"),
+            ],
+            limit=1,
+        )
+        if not charge and not tx:
+            _logger.warning(
+                "Pix %s received for txid %s, which is no charge of %s: ignored",
+                e2eid,
+                txid,
+                self.name,
+            )
+            return received
+        booked = received._dunning_pix_book(self, charge, pix)
+        if not booked:
+            return received.search([("e2eid", "=", e2eid)])
+        if not tx:
+            tx = charge._dunning_pix_create_transaction(Decimal(pix["valor"]))
+        booked.transaction_id = tx
+        tx._handle_notification_data(
+            const.PROVIDER_CODE, {"txid": txid, "reference": tx.reference, "pix": pix}
+        )
+        if tx.state == "done" and not tx.is_post_processed:
+            tx._post_process()
+        booked.payment_id = tx.payment_id
+        if charge:
+            charge._dunning_pix_mark_paid(booked)
+        return booked
+
+    def _dunning_pix_process_refunds(self, pix):
+        refunds = self.env["payment.transaction"].sudo()
+        for devolucao in pix.get("devolucoes") or []:
+            if devolucao.get("status") not in ("DEVOLVIDO", "NAO_REALIZADO"):
+                continue
+            refund_tx = refunds.search(
+                [
+                    ("provider_id", "=", self.id),
+                    ("operation", "=", "refund"),
+                    ("dunning_pix_refund_id", "=", devolucao.get("id")),
+                    ("state", "in", ("draft", "pending")),
+                ],
+                limit=1,
+            )
+            if not refund_tx:
+                continue
+            refund_tx._handle_notification_data(
+                const.PROVIDER_CODE,
+                {"reference": refund_tx.reference, "devolucao": devolucao},
+            )
+            if refund_tx.state == "done" and not refund_tx.is_post_processed:
+                refund_tx._post_process()
+
+    def _dunning_pix_poll(self, until=None):
+        """Read the Pix received since the last poll (``GET /pix``, every page)
+        and book those the webhook missed."""
+        self.ensure_one()
+        until = until or datetime.now(timezone.utc)
+        if self.dunning_pix_last_poll:
+            since = self.dunning_pix_last_poll.replace(tzinfo=timezone.utc) - (
+                timedelta(minutes=const.POLL_OVERLAP_MINUTES)
+            )
+        else:
+            since = until - timedelta(days=const.POLL_FIRST_DAYS)
+        booked = self.env["dunning.pix.payment"]
+        for pix in self._dunning_pix_client().iter_pix(since, until):
+            booked |= self._dunning_pix_process_pix(pix)
+        self.dunning_pix_last_poll = until.replace(tzinfo=None)
+        return booked
+
+    @api.model
+    def _cron_dunning_pix_poll(self):
+        """Scheduled action: poll the Pix received and keep the charges in step
+        with their installments. A failing PSP is logged, never fatal."""
+        providers = self.sudo().search(
+            [
+                ("code", "=", const.PROVIDER_CODE),
+                ("state", "in", ("enabled", "test")),
+                ("dunning_pix_mode", "=", "dynamic"),
+            ]
+        )
+        for provider in providers:
+            try:
+                with self.env.cr.savepoint():
+                    provider._dunning_pix_poll()
+            except (PixError, UserError, ValueError) as error:
+                _logger.error("Pix polling of %s failed: %s", provider.name, error)
+            charges = self.env["dunning.pix.charge"].search(
+                [("provider_id", "=", provider.id), ("state", "=", "active")]
+            )
+            charges._dunning_pix_sync()

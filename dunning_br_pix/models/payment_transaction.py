@@ -1,0 +1,281 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import re
+from decimal import Decimal
+
+from cobranca.pix import (
+    PixError,
+    charge_txid,
+    cob_body,
+    parse_brcode,
+    static_txid,
+)
+
+from odoo import Command, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+from .. import const
+
+_logger = logging.getLogger(__name__)
+
+
+def _decimal(amount):
+    return Decimal(str(amount)).quantize(Decimal("0.01"))
+
+
+class PaymentTransaction(models.Model):
+    _inherit = "payment.transaction"
+
+    dunning_pix_txid = fields.Char(string="Pix txid", readonly=True, index=True)
+    dunning_pix_copia_e_cola = fields.Text(string="Pix Copia e Cola", readonly=True)
+    dunning_pix_charge_id = fields.Many2one(
+        "dunning.pix.charge", string="Pix Charge", readonly=True, index="btree_not_null"
+    )
+    dunning_pix_move_line_id = fields.Many2one(
+        "account.move.line", string="Installment", readonly=True
+    )
+    dunning_pix_refund_id = fields.Char(string="Pix Refund ID", readonly=True)
+
+    def _dunning_pix_qr_image(self):
+        self.ensure_one()
+        if not self.dunning_pix_copia_e_cola:
+            return False
+        return self.env["payment.provider"]._dunning_pix_qr_data_url(
+            self.dunning_pix_copia_e_cola
+        )
+
+    # ------------------------------------------------------------------
+    # Rendering (payment form, portal "pay now")
+    # ------------------------------------------------------------------
+    def _get_specific_rendering_values(self, processing_values):
+        res = super()._get_specific_rendering_values(processing_values)
+        if self.provider_code != const.PROVIDER_CODE:
+            return res
+        self._dunning_pix_prepare_code()
+        return {
+            "api_url": const.PROCESS_ROUTE,
+            "reference": self.reference,
+            "copia_e_cola": self.dunning_pix_copia_e_cola,
+            "qr_image": self._dunning_pix_qr_image(),
+        }
+
+    def _dunning_pix_prepare_code(self):
+        """Give the transaction its BR Code: static (company key, amount, txid)
+        or an immediate charge ``PUT /cob/{txid}`` at the PSP."""
+        self.ensure_one()
+        if self.dunning_pix_copia_e_cola:
+            return
+        provider = self.provider_id
+        if self.currency_id.name not in const.SUPPORTED_CURRENCIES:
+            raise ValidationError(self.env._("Pix only carries amounts in BRL."))
+        amount = _decimal(self.amount)
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        try:
+            if provider.dunning_pix_mode == "static":
+                txid = static_txid(uuid, self.reference)
+                payload = provider._dunning_pix_static_brcode(amount, txid)
+            else:
+                txid = charge_txid(const.TXID_NAMESPACE_COB, uuid, self.reference)
+                payload = self._dunning_pix_put_cob(txid, amount)
+            parse_brcode(payload)
+        except (PixError, ValueError) as error:
+            raise ValidationError(
+                self.env._(
+                    "The Pix charge could not be created: %(error)s", error=error
+                )
+            ) from error
+        self.write({"dunning_pix_txid": txid, "dunning_pix_copia_e_cola": payload})
+
+    def _dunning_pix_put_cob(self, txid, amount):
+        """``PUT /cob/{txid}``: an immediate charge of ``amount``."""
+        partner = self.partner_id.commercial_partner_id
+        document = re.sub(r"[^0-9A-Za-z]", "", partner.vat or "")
+        body = cob_body(
+            valor_original=amount,
+            chave=self.provider_id.dunning_pix_key,
+            expiracao=const.COB_EXPIRATION,
+            devedor_cpf_or_cnpj=document or None,
+            devedor_nome=(partner.name or "")[:200] if document else None,
+            solicitacao_pagador=self.reference,
+        )
+        cob = self.provider_id._dunning_pix_client().put_cob(txid, body)
+        return cob["pixCopiaECola"]
+
+    # ------------------------------------------------------------------
+    # Notifications
+    # ------------------------------------------------------------------
+    def _get_tx_from_notification_data(self, provider_code, notification_data):
+        tx = super()._get_tx_from_notification_data(provider_code, notification_data)
+        if provider_code != const.PROVIDER_CODE or len(tx) == 1:
+            return tx
+        reference = notification_data.get("reference")
+        txid = notification_data.get("txid")
+        domain = [("provider_code", "=", const.PROVIDER_CODE)]
+        if reference:
+            tx = self.search(domain + [("reference", "=", reference)])
+        elif txid:
+            tx = self.search(
+                domain
+                + [
+                    ("dunning_pix_txid", "=", txid),
+                    ("state", "in", ("draft", "pending")),
+                    ("operation", "!=", "refund"),
+                ],
+                limit=1,
+            )
+        if not tx:
+            raise ValidationError(
+                self.env._(
+                    "Pix: no transaction found matching reference %(reference)s.",
+                    reference=reference or txid,
+                )
+            )
+        return tx
+
+    def _process_notification_data(self, notification_data):
+        super()._process_notification_data(notification_data)
+        if self.provider_code != const.PROVIDER_CODE:
+            return
+        pix = notification_data.get("pix")
+        devolucao = notification_data.get("devolucao")
+        if devolucao:
+            if devolucao.get("status") == "DEVOLVIDO":
+                self._set_done()
+            elif devolucao.get("status") == "NAO_REALIZADO":
+                self._set_error(
+                    self.env._(
+                        "The PSP could not refund the Pix: %(reason)s",
+                        reason=devolucao.get("motivo") or "-",
+                    )
+                )
+            return
+        if not pix:
+            # The customer saw the code: the Pix is awaited.
+            self._set_pending()
+            return
+        paid = _decimal(pix["valor"])
+        self.provider_reference = pix["endToEndId"]
+        if not self.dunning_pix_charge_id and (
+            float_compare(float(paid), self.amount, precision_digits=2) != 0
+        ):
+            paid_text = str(paid)
+            expected_text = str(_decimal(self.amount))
+            self._set_error(
+                self.env._(
+                    "Pix %(e2eid)s paid %(paid)s instead of %(amount)s: check it "
+                    "and reconcile it by hand.",
+                    e2eid=pix["endToEndId"],
+                    paid=paid_text,
+                    amount=expected_text,
+                )
+            )
+            return
+        if self.dunning_pix_charge_id:
+            # A charge with due date: the PSP computed fine, interest and discount.
+            self.amount = float(paid)
+        self._set_done()
+
+    def _dunning_pix_statement_matched(self, statement_line):
+        """A static BR Code paid, found on ``statement_line``: the transaction
+        is done and its payment is that bank statement line (no
+        ``account.payment`` of its own, so it is never post-processed into a
+        second booking)."""
+        self.ensure_one()
+        self._set_done(
+            state_message=self.env._(
+                "Paid: matched with the bank statement line %(line)s.",
+                line=statement_line.display_name,
+            )
+        )
+        self.is_post_processed = True
+
+    # ------------------------------------------------------------------
+    # Accounting
+    # ------------------------------------------------------------------
+    def _create_payment(self, **extra_create_values):
+        """Book a Pix of an installment: the payment is reconciled with that
+        installment only, and the difference with its open amount goes to the
+        provider's fine/interest income account or its discount account."""
+        self.ensure_one()
+        line = self.dunning_pix_move_line_id
+        if (
+            self.provider_code != const.PROVIDER_CODE
+            or self.operation == "refund"
+            or not line
+        ):
+            return super()._create_payment(**extra_create_values)
+        provider = self.provider_id
+        currency = self.currency_id
+        difference = currency.round(self.amount - line.amount_residual)
+        write_off = []
+        if not currency.is_zero(difference) and not line.reconciled:
+            difference_vals = provider._dunning_pix_difference_vals(
+                line.partner_id, difference
+            )
+            if difference_vals:
+                write_off.append(difference_vals)
+        payment_method_line = (
+            provider.journal_id.inbound_payment_method_line_ids.filtered(
+                lambda method_line: method_line.payment_provider_id == provider
+            )
+        )
+        payment = self.env["account.payment"].create(
+            {
+                "amount": self.amount,
+                "payment_type": "inbound",
+                "currency_id": currency.id,
+                "partner_id": self.partner_id.commercial_partner_id.id,
+                "partner_type": "customer",
+                "journal_id": provider.journal_id.id,
+                "company_id": provider.company_id.id,
+                "payment_method_line_id": payment_method_line[:1].id,
+                "payment_transaction_id": self.id,
+                "memo": f"{self.reference} - Pix {self.provider_reference or ''}",
+                "write_off_line_vals": write_off,
+                "invoice_ids": [Command.set(line.move_id.ids)],
+                **extra_create_values,
+            }
+        )
+        payment.action_post()
+        self.payment_id = payment
+        if not line.reconciled:
+            (payment.move_id.line_ids + line).filtered(
+                lambda aml: aml.account_id == line.account_id and not aml.reconciled
+            ).reconcile()
+        return payment
+
+    # ------------------------------------------------------------------
+    # Refunds
+    # ------------------------------------------------------------------
+    def _send_refund_request(self, amount_to_refund=None):
+        """``PUT /pix/{e2eid}/devolucao/{id}`` for the refund transaction."""
+        refund_tx = super()._send_refund_request(amount_to_refund=amount_to_refund)
+        if self.provider_code != const.PROVIDER_CODE:
+            return refund_tx
+        if not self.provider_reference:
+            raise UserError(self.env._("This transaction has no Pix to refund."))
+        refund_id = re.sub(r"[^0-9A-Za-z]", "", refund_tx.reference)[-35:]
+        refund_tx.dunning_pix_refund_id = refund_id
+        try:
+            devolucao = self.provider_id._dunning_pix_client().put_devolucao(
+                self.provider_reference,
+                refund_id,
+                _decimal(-refund_tx.amount),
+                descricao=self.env._(
+                    "Refund of %(reference)s", reference=self.reference
+                ),
+            )
+        except (PixError, ValueError) as error:
+            refund_tx._set_error(
+                self.env._("The PSP refused the refund: %(error)s", error=error)
+            )
+            return refund_tx
+        refund_tx._handle_notification_data(
+            const.PROVIDER_CODE,
+            {"reference": refund_tx.reference, "devolucao": devolucao},
+        )
+        if refund_tx.state == "draft":
+            refund_tx._set_pending()
+        return refund_tx
