@@ -15,6 +15,7 @@
         "security/dunning_br_pix_security.xml",
         "security/ir.model.access.csv",
         "views/payment_templates.xml",
+        "views/portal_templates.xml",
         "views/payment_provider_views.xml",
         "views/dunning_pix_charge_views.xml",
         "views/dunning_policy_views.xml",

@@ -22,3 +22,17 @@ class AccountMove(models.Model):
         PAUSE_REASONS, string="Pause Reason", copy=False
     )
     dunning_history_ids = fields.One2many("dunning.history", "move_id")
+
+    def _dunning_policy(self):
+        """The collection policy of the invoice: its own, else its customer's
+        (an active one of the invoice's company), else the company default;
+        the same precedence as the daily run's selection."""
+        self.ensure_one()
+        partner_policy = self.commercial_partner_id.dunning_policy_id
+        if partner_policy.company_id != self.company_id or not partner_policy.active:
+            partner_policy = self.env["dunning.policy"]
+        return (
+            self.dunning_policy_id
+            or partner_policy
+            or self.company_id.dunning_policy_id
+        )

@@ -583,6 +583,19 @@ class DunningEngine(models.AbstractModel):
         }
 
     @api.model
+    def _late_charges(self, line, policy, today, calendar=None):
+        """Open amount, fine and interest of the installment ``line`` as of
+        ``today`` under ``policy`` (``cobranca.charges.LateCharges``)."""
+        return compute_late_charges(
+            Decimal(str(line.amount_residual)).quantize(Decimal("0.01")),
+            line.date_maturity,
+            today,
+            policy._late_charge_policy(),
+            consumer=line.move_id.commercial_partner_id._dunning_is_consumer(),
+            calendar=calendar or self._calendar(line.company_id),
+        )
+
+    @api.model
     def _set_amounts(self, rows, company, today, calendar):
         """Open amount, fine and interest as of today, by ``cobranca.charges``.
 
@@ -593,14 +606,8 @@ class DunningEngine(models.AbstractModel):
             return
         values = []
         for row in rows:
-            line = row.move_line_id
-            charges = compute_late_charges(
-                Decimal(str(line.amount_residual)).quantize(Decimal("0.01")),
-                line.date_maturity,
-                today,
-                row.policy_id._late_charge_policy(),
-                consumer=row.partner_id._dunning_is_consumer(),
-                calendar=calendar,
+            charges = self._late_charges(
+                row.move_line_id, row.policy_id, today, calendar
             )
             values.append(
                 SQL(

@@ -1,9 +1,14 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from cobranca.pix import PixError
+import logging
+from decimal import Decimal
+
+from cobranca.pix import PixError, static_txid
 
 from odoo import models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -34,3 +39,85 @@ class AccountMove(models.Model):
         )
         action["domain"] = [("move_id", "in", self.ids)]
         return action
+
+    def _dunning_pix_portal_installments(self):
+        """The open installments of the invoice with how to pay each by Pix,
+        for the customer portal: due date, open amount, amount due today
+        (with the fine and interest of the collection policy) and the Pix
+        instruction (``account.move.line._dunning_pix_instruction``)."""
+        self.ensure_one()
+        if not self.is_sale_document() or self.state != "posted":
+            return []
+        engine = self.env["dunning.engine"]
+        provider = self.env["payment.provider"]._dunning_pix_for_company(
+            self.company_id
+        )
+        if not provider:
+            return []
+        provider_static = provider.dunning_pix_mode == "static"
+        policy = self._dunning_policy()
+        today = engine._today(self.company_id)
+        result = []
+        for line in self.line_ids.filtered(
+            lambda line: (
+                line.display_type == "payment_term"
+                and not line.reconciled
+                and line.amount_residual > 0
+            )
+        ).sorted("date_maturity"):
+            due_today = Decimal(str(line.amount_residual)).quantize(Decimal("0.01"))
+            if policy:
+                due_today = engine._late_charges(line, policy, today).total
+            pix = line._dunning_pix_instruction(due_today)
+            if pix:
+                result.append(
+                    {
+                        "line": line,
+                        "date_maturity": line.date_maturity,
+                        "residual": line.amount_residual,
+                        "due_today": float(due_today),
+                        "static": provider_static,
+                        "pix": pix,
+                    }
+                )
+        return result
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    def _dunning_pix_instruction(self, amount):
+        """How to pay this installment by Pix: ``{label, value, image}`` with
+        the copia-e-cola and its QR code, or None without an enabled Pix
+        provider. Dynamic mode: the installment's charge with due date (the
+        PSP adds the fine and interest on the day of payment); static mode: a
+        BR Code of ``amount`` (Decimal, the updated total) with a txid unique
+        to the installment. The one place reminders and the portal get it."""
+        self.ensure_one()
+        providers = self.env["payment.provider"]
+        provider = providers._dunning_pix_for_company(self.company_id)
+        if not provider or self.reconciled:
+            return None
+        try:
+            if provider.dunning_pix_mode == "dynamic":
+                charge = (
+                    self.env["dunning.pix.charge"]
+                    .sudo()
+                    ._dunning_pix_ensure(self, provider)
+                )
+                payload = charge.copia_e_cola
+            else:
+                uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+                payload = provider._dunning_pix_static_brcode(
+                    amount.quantize(Decimal("0.01")), static_txid(uuid, self.id)
+                )
+        except (PixError, ValueError) as error:
+            _logger.error("No Pix code for %s: %s", self.display_name, error)
+            return None
+        if not payload:
+            return None
+        return {
+            "label": self.env._("Pix copia e cola"),
+            "value": payload,
+            "image": providers._dunning_pix_qr_data_url(payload),
+        }

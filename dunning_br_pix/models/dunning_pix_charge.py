@@ -108,15 +108,43 @@ class DunningPixCharge(models.Model):
 
     @api.model
     def _dunning_pix_policy(self, move_line):
+        return move_line.move_id._dunning_policy()
+
+    @api.model
+    def _dunning_pix_inputs(self, provider, move_line):
+        """What the charge of ``move_line`` depends on: its digest tells when
+        the charge must be revised (``PATCH``)."""
         partner = move_line.partner_id.commercial_partner_id
-        return partner.dunning_policy_id or move_line.company_id.dunning_policy_id
+        policy = self._dunning_pix_policy(move_line)
+        return {
+            "key": provider.dunning_pix_key,
+            "debtor": [partner.vat, partner.name, partner._dunning_is_consumer()],
+            "residual": move_line.amount_residual,
+            "due": move_line.date_maturity,
+            "policy": [
+                policy.id,
+                policy.fine_percent,
+                policy.interest_monthly_percent,
+                policy.pix_validity_days,
+            ]
+            if policy
+            else None,
+        }
 
     @api.model
     def _dunning_pix_body(self, provider, move_line):
         """The ``PUT /cobv/{txid}`` body of an installment: debtor, open amount,
-        due date, and the fine, interest and validity of its dunning policy."""
+        due date, and the fine, interest and validity of its dunning policy.
+
+        The API Pix refuses a due date before the charge's creation: for an
+        installment already overdue, the charge falls due today, for the
+        amount the régua computes today (open amount, fine, interest), with
+        no fine on top and the interest rate scaled to that amount, so that
+        the PSP keeps adding simple interest on the open amount only (rounded
+        down, never above the policy's rate)."""
         partner = move_line.partner_id.commercial_partner_id
         policy = self._dunning_pix_policy(move_line)
+        residual = Decimal(str(move_line.amount_residual)).quantize(CENT)
         fine = interest = Decimal(0)
         validity = 30
         if policy:
@@ -126,11 +154,22 @@ class DunningPixCharge(models.Model):
                 fine = min(fine, terms.consumer_fine_cap_pct or CONSUMER_FINE_CAP_PCT)
             interest = terms.interest_monthly_pct
             validity = policy.pix_validity_days
+        engine = self.env["dunning.engine"]
+        today = engine._today(move_line.company_id)
+        due, original = move_line.date_maturity, residual
+        if due < today:
+            due = today
+            if policy:
+                original = engine._late_charges(move_line, policy, today).total
+            fine = Decimal(0)
+            interest = (interest * residual / original).quantize(
+                CENT, rounding=ROUND_DOWN
+            )
         return cobv_body(
             devedor_cpf_or_cnpj=re.sub(r"[^0-9A-Za-z]", "", partner.vat or ""),
             devedor_nome=(partner.name or "")[:200],
-            valor_original=Decimal(str(move_line.amount_residual)).quantize(CENT),
-            data_vencimento=move_line.date_maturity,
+            valor_original=original,
+            data_vencimento=due,
             validade_apos_vencimento=validity,
             chave=provider.dunning_pix_key,
             multa_pct=_rate(fine),
@@ -171,11 +210,11 @@ class DunningPixCharge(models.Model):
             charge = self.sudo().search([("txid", "=", self._dunning_pix_txid(line))])
             if charge.state in ("paid", "cancelled"):
                 continue
-            body = self._dunning_pix_body(line_provider, line)
-            digest = self._digest(body)
+            digest = self._digest(self._dunning_pix_inputs(line_provider, line))
             if charge and charge.body_digest == digest:
                 charges |= charge
                 continue
+            body = self._dunning_pix_body(line_provider, line)
             client = line_provider._dunning_pix_client()
             txid = self._dunning_pix_txid(line)
             if charge:
@@ -184,7 +223,7 @@ class DunningPixCharge(models.Model):
                 cobv = client.put_cobv(txid, body)
             values = charge._dunning_pix_values(cobv)
             values["body_digest"] = digest
-            values["date_due"] = line.date_maturity
+            values["date_due"] = body["calendario"]["dataDeVencimento"]
             values["amount"] = float(body["valor"]["original"])
             if charge:
                 charge.write(values)

@@ -37,6 +37,33 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         self.assertTrue(parse_brcode(charge.copia_e_cola)["url"])
         self.assertEqual(self.psp.errors, [])
 
+    def test_overdue_installment_gets_a_charge_due_today(self):
+        """The API Pix refuses a past due date: the charge of an installment
+        already overdue falls due today, for today's updated amount, and the
+        PSP only adds simple interest on the open amount afterwards."""
+        _move, line = self._installment(days=-10, amount=1000.0)
+        charge = self._charge(line)
+        (put,) = self._requests("PUT", "cobv")
+        body = put.json
+        today = self.engine._today(self.company)
+        self.assertEqual(body["calendario"]["dataDeVencimento"], today.isoformat())
+        self.assertEqual(charge.date_due, today)
+        updated = self.engine._late_charges(line, self.policy, today)
+        self.assertGreater(updated.fine, 0)
+        self.assertGreater(updated.interest, 0)
+        self.assertEqual(body["valor"]["original"], f"{updated.total:.2f}")
+        # No second fine; 1% a month scaled to the updated amount, rounded down.
+        self.assertNotIn("multa", body["valor"])
+        rate = Decimal(body["valor"]["juros"]["valorPerc"])
+        self.assertLessEqual(rate * updated.total / 100, Decimal("10.00"))
+        self.assertGreater(rate * updated.total / 100, Decimal("9.90"))
+        self.assertEqual(self.psp.errors, [])
+        # The next day nothing changes: the charge is revised only when the
+        # installment (or its policy) does.
+        self._charge(line)
+        self.assertEqual(len(self._requests("PUT", "cobv")), 1)
+        self.assertFalse(self._requests("PATCH", "cobv"))
+
     def test_consumer_fine_is_capped(self):
         self.policy.fine_percent = 10.0
         self.customer.write({"vat": "52998224725", "is_company": False})

@@ -1,0 +1,104 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import html
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from cobranca.charges import compute_late_charges
+from cobranca.pix import parse_brcode, static_txid
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+from .common import PixSandboxCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPixPortal(PixSandboxCommon, HttpCase):
+    """The customer's invoice page shows a Pix code for each open installment."""
+
+    def _two_installments(self):
+        """An invoice of 1,000.00 in two installments of 500.00: one 10 days
+        overdue, one due in 20 days."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "2 parcelas",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 30}
+                    ),
+                ],
+            }
+        )
+        move = self._invoice(
+            self.customer, self.today - timedelta(days=10), 1000.0, payment_term=term
+        )
+        lines = move.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        ).sorted("date_maturity")
+        return move, lines
+
+    def _page_codes(self, move):
+        page = self.url_open(move.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        codes = re.findall(
+            r"<textarea[^>]*o_dunning_pix_copy[^>]*>([^<]*)</textarea>", page.text
+        )
+        return page.text, [html.unescape(code).strip() for code in codes]
+
+    def test_static_code_per_installment_with_todays_amount(self):
+        self.provider.dunning_pix_mode = "static"
+        move, (overdue, upcoming) = self._two_installments()
+        text, codes = self._page_codes(move)
+        self.assertIn("Pay with Pix", text)
+        self.assertEqual(len(codes), 2)
+        overdue_code, upcoming_code = (parse_brcode(code) for code in codes)
+        # The overdue installment: 500.00 with the policy's 2% fine and 1% a
+        # month of interest, as the régua computes them today.
+        expected = compute_late_charges(
+            Decimal("500.00"),
+            overdue.date_maturity,
+            self.engine._today(self.company),
+            self.policy._late_charge_policy(),
+            consumer=False,
+            calendar=self.engine._calendar(self.company),
+        ).total
+        self.assertGreater(expected, Decimal("510.00"))
+        self.assertEqual(Decimal(overdue_code["amount"]), expected)
+        self.assertEqual(Decimal(upcoming_code["amount"]), Decimal("500.00"))
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        self.assertEqual(overdue_code["txid"], static_txid(uuid, overdue.id))
+        self.assertEqual(upcoming_code["txid"], static_txid(uuid, upcoming.id))
+        self.assertIn("data:image/png;base64,", text)
+        # Paid installments get no code.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move.line", active_ids=overdue.ids
+        ).create({"amount": 500.0})._create_payments()
+        _text, codes = self._page_codes(move)
+        self.assertEqual(
+            [Decimal(parse_brcode(code)["amount"]) for code in codes],
+            [Decimal("500.00")],
+        )
+
+    def test_dynamic_code_is_the_charge_of_the_installment(self):
+        move, lines = self._two_installments()
+        _text, codes = self._page_codes(move)
+        charges = self.env["dunning.pix.charge"].search(
+            [("move_line_id", "in", lines.ids)]
+        )
+        self.assertEqual(len(charges), 2)
+        self.assertEqual(sorted(codes), sorted(charges.mapped("copia_e_cola")))
+        # Opening the page again creates no other charge.
+        self._page_codes(move)
+        self.assertEqual(len(self._requests("PUT", "cobv")), 2)
+
+    def test_no_pix_without_an_enabled_provider(self):
+        self.provider.state = "disabled"
+        move, _lines = self._two_installments()
+        text, codes = self._page_codes(move)
+        self.assertFalse(codes)
+        self.assertNotIn("Pay with Pix", text)
