@@ -126,6 +126,7 @@ def _drop_database(name):
             if cr.fetchone():
                 # exp_drop only logs its failures (e.g. a connection left open
                 # by a worker): force it, so that no database is left behind.
+                cr.rollback()
                 cr._cnx.autocommit = True
                 cr.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 

@@ -417,17 +417,22 @@ class DunningEngine(models.AbstractModel):
             )
         )
         rows.invalidate_recordset(["attempt_count"])
-        communications = self.env["dunning.communication"].create(
-            [
-                {
-                    "company_id": group.company_id.id,
-                    "partner_id": group.partner_id.id,
-                    "policy_id": group.policy_id.id,
-                    "step_id": group.step_id.sorted("offset_days")[-1].id,
-                    "date": today,
-                }
-                for group in groups
-            ]
+        # No "created" note nor follower: the message itself is the record.
+        communications = (
+            self.env["dunning.communication"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [
+                    {
+                        "company_id": group.company_id.id,
+                        "partner_id": group.partner_id.id,
+                        "policy_id": group.policy_id.id,
+                        "step_id": group.step_id.sorted("offset_days")[-1].id,
+                        "date": today,
+                    }
+                    for group in groups
+                ]
+            )
         )
         for communication, group in zip(communications, groups, strict=True):
             group.write({"communication_id": communication.id})
