@@ -345,12 +345,7 @@ class DunningCommunication(models.Model):
         committed, until none is left or the time budget is spent. Letters
         taken by a concurrent run are passed over (``SKIP LOCKED``)."""
         engine = self.env["dunning.engine"]
-        budget = time_budget or float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("dunning_br.cron_time_budget", 600)
-        )
-        deadline = time.monotonic() + budget
+        deadline = engine._deadline(time_budget)
         done = after = 0
         while time.monotonic() < deadline:
             self.env.flush_all()

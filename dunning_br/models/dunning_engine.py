@@ -51,12 +51,7 @@ class DunningEngine(models.AbstractModel):
         """Scheduled action: run the régua of every company, in batches, and
         report progress (in customers) so that ``ir.cron`` calls again while
         work remains."""
-        budget = time_budget or float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("dunning_br.cron_time_budget", 600)
-        )
-        deadline = time.monotonic() + budget
+        deadline = self._deadline(time_budget)
         done = remaining = 0
         for company in self.env["res.company"].sudo().search([]):
             today = self._today(company)
@@ -88,6 +83,18 @@ class DunningEngine(models.AbstractModel):
     def _today(self, company):
         tz = company.partner_id.tz or "America/Sao_Paulo"
         return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
+    def _deadline(self, time_budget=None):
+        """When a scheduled action stops (``time.monotonic()``): after
+        ``time_budget`` seconds, by default the system parameter
+        ``dunning_br.cron_time_budget`` (600)."""
+        budget = time_budget or float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("dunning_br.cron_time_budget", 600)
+        )
+        return time.monotonic() + budget
 
     @api.model
     def _calendar(self, company):

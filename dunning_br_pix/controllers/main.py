@@ -83,18 +83,9 @@ class DunningPixController(http.Controller):
         for provider in providers:
             try:
                 pix = provider._dunning_pix_confirm(e2eid)
-            except PixApiError as error:
-                if error.status == 404:
-                    continue
-                failed = True
-                _logger.error(
-                    "Pix webhook: %s not confirmed by %s: %s",
-                    e2eid,
-                    provider.name,
-                    error,
-                )
-                continue
             except (PixError, UserError, ValueError) as error:
+                if isinstance(error, PixApiError) and error.status == 404:
+                    continue  # not a Pix of this provider's PSP
                 failed = True
                 _logger.error(
                     "Pix webhook: %s not confirmed by %s: %s",
