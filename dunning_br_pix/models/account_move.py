@@ -86,13 +86,15 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    def _dunning_pix_instruction(self, amount):
+    def _dunning_pix_instruction(self, amount, image_url=False):
         """How to pay this installment by Pix: ``{label, value, image}`` with
         the copia-e-cola and its QR code, or None without an enabled Pix
         provider. Dynamic mode: the installment's charge with due date (the
         PSP adds the fine and interest on the day of payment); static mode: a
         BR Code of ``amount`` (Decimal, the updated total) with a txid unique
-        to the installment. The one place reminders and the portal get it."""
+        to the installment. The one place reminders and the portal get it.
+        With ``image_url``, the QR code is an absolute URL (for e-mails)
+        instead of a data URL."""
         self.ensure_one()
         providers = self.env["payment.provider"]
         provider = providers._dunning_pix_for_company(self.company_id)
@@ -119,5 +121,7 @@ class AccountMoveLine(models.Model):
         return {
             "label": self.env._("Pix copia e cola"),
             "value": payload,
-            "image": providers._dunning_pix_qr_data_url(payload),
+            "image": providers._dunning_pix_qr_url(payload, self.get_base_url())
+            if image_url
+            else providers._dunning_pix_qr_data_url(payload),
         }

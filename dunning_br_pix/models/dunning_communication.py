@@ -14,9 +14,11 @@ class DunningCommunication(models.Model):
         the day of payment) or, in static mode, a BR Code of the updated
         total."""
         instructions = super()._dunning_payment_instructions(rows)
+        # E-mail clients do not show data URLs: the QR code is linked there.
+        image_url = self[:1].channel == "email"
         for row in rows:
             amount = Decimal(str(row.total_amount or row.amount_residual))
-            pix = row.move_line_id._dunning_pix_instruction(amount)
+            pix = row.move_line_id._dunning_pix_instruction(amount, image_url)
             if pix:
                 instructions.setdefault(row.id, []).append(pix)
         return instructions

@@ -9,6 +9,7 @@ import tempfile
 import threading
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from cobranca.pix import (
     PixApiClient,
@@ -356,6 +357,22 @@ class PaymentProvider(models.Model):
             "QR", payload, width=240, height=240, quiet=True
         )
         return "data:image/png;base64," + base64.b64encode(png).decode()
+
+    @api.model
+    def _dunning_pix_qr_url(self, payload, base_url):
+        """An absolute URL of the PNG QR code of ``payload`` (Odoo's public
+        ``/report/barcode`` route), for e-mails: most e-mail clients do not
+        show images given as data URLs."""
+        query = urlencode(
+            {
+                "barcode_type": "QR",
+                "value": payload,
+                "width": 240,
+                "height": 240,
+                "quiet": 1,
+            }
+        )
+        return f"{base_url}/report/barcode/?{query}"
 
     @api.model
     def _dunning_pix_for_company(self, company):

@@ -2,8 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 from cobranca.pix import parse_brcode
+from markupsafe import escape as html_escape
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -125,7 +127,7 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
 
     def test_dunning_reminder_carries_pix(self):
         move, line = self._installment(days=5)
-        self.engine._run_for(self.company, today=self.today)
+        self.engine._run_for(self.company, today=self.run_day)
         history = self._history(move)
         self.assertTrue(history)
         communication = history.communication_id[:1]
@@ -133,7 +135,19 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         (instruction,) = lines[0]["payment"]
         charge = self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])
         self.assertEqual(instruction["value"], charge.copia_e_cola)
-        self.assertTrue(instruction["image"].startswith("data:image/png;base64,"))
+        # An e-mail: the QR code is a link to Odoo's public barcode route
+        # (e-mail clients do not show data URLs); letters and the portal
+        # embed it.
+        self.assertEqual(communication.channel, "email")
+        url = instruction["image"]
+        self.assertTrue(url.startswith(line.get_base_url() + "/report/barcode/?"))
+        self.assertEqual(parse_qs(urlsplit(url).query)["value"], [charge.copia_e_cola])
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "dunning.communication"), ("res_id", "=", communication.id)]
+        )
+        self.assertIn(html_escape(url), mail.body_html)
+        letter = line._dunning_pix_instruction(Decimal("1000.00"))
+        self.assertTrue(letter["image"].startswith("data:image/png;base64,"))
 
     def test_static_mode(self):
         self.provider.dunning_pix_mode = "static"

@@ -4,6 +4,7 @@ import html
 import re
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from cobranca.charges import compute_late_charges
 from cobranca.pix import parse_brcode, static_txid
@@ -95,6 +96,20 @@ class TestPixPortal(PixSandboxCommon, HttpCase):
         # Opening the page again creates no other charge.
         self._page_codes(move)
         self.assertEqual(len(self._requests("PUT", "cobv")), 2)
+
+    def test_qr_link_of_an_email_reminder_serves_the_image(self):
+        self.provider.dunning_pix_mode = "static"
+        move, _line = self._installment(days=5)
+        self.engine._run_for(self.company, today=self.run_day)
+        communication = self._history(move).communication_id
+        self.assertEqual(communication.channel, "email")
+        (instruction,) = communication._dunning_lines()[0]["payment"]
+        url = urlsplit(instruction["image"])
+        self.assertEqual(url.path, "/report/barcode/")
+        response = self.url_open(f"{url.path}?{url.query}")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "image/png")
+        self.assertTrue(response.content.startswith(b"\x89PNG"))
 
     def test_no_pix_without_an_enabled_provider(self):
         self.provider.state = "disabled"

@@ -52,7 +52,7 @@ class TestPixStaticMatch(PixSandboxCommon):
 
     def test_exact_amount_reconciles_the_installment(self):
         move, line = self._installment(days=5, amount=1000.0)
-        self.engine._run_for(self.company, today=self.today)  # D-5 reminder
+        self.engine._run_for(self.company, today=self.run_day)  # D-5 reminder
         history = self._history(move)
         # The txid is the one of the BR Code printed in the reminder.
         (instruction,) = history.communication_id[:1]._dunning_lines()[0]["payment"]

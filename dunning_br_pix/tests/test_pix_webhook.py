@@ -35,7 +35,7 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
 
     def test_webhook_with_fine_reconciles_and_books_the_difference(self):
         move, line = self._installment(days=5, amount=1000.0)
-        self.engine._run_for(self.company, today=self.today)  # D-5 reminder
+        self.engine._run_for(self.company, today=self.run_day)  # D-5 reminder
         history = self._history(move)
         self.assertTrue(history)
         charge, pix, due = self._pay_late(line, days_late=10)
