@@ -68,7 +68,7 @@ class AccountMove(models.Model):
             due_today = Decimal(str(line.amount_residual)).quantize(Decimal("0.01"))
             if policy:
                 due_today = engine._late_charges(line, policy, today).total
-            pix = line._dunning_pix_instruction(due_today)
+            pix = line._dunning_pix_instruction(due_today, provider=provider)
             if pix:
                 result.append(
                     {
@@ -86,7 +86,7 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    def _dunning_pix_instruction(self, amount, image_url=False):
+    def _dunning_pix_instruction(self, amount, image_url=False, provider=None):
         """How to pay this installment by Pix: ``{label, value, image}`` with
         the copia-e-cola and its QR code, or None without an enabled Pix
         provider. Dynamic mode: the installment's charge with due date (the
@@ -94,10 +94,11 @@ class AccountMoveLine(models.Model):
         BR Code of ``amount`` (Decimal, the updated total) with a txid unique
         to the installment. The one place reminders and the portal get it.
         With ``image_url``, the QR code is an absolute URL (for e-mails)
-        instead of a data URL."""
+        instead of a data URL; ``provider``: the company's, when the caller
+        has it already."""
         self.ensure_one()
         providers = self.env["payment.provider"]
-        provider = providers._dunning_pix_for_company(self.company_id)
+        provider = provider or providers._dunning_pix_for_company(self.company_id)
         if not provider or self.reconciled:
             return None
         try:

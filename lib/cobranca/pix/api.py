@@ -544,6 +544,13 @@ def cobv_body(
         "valor": valor,
         "chave": normalize_key(chave),
     }
+    return _with_payer_texts(body, solicitacao_pagador, info_adicionais)
+
+
+def _with_payer_texts(
+    body: dict[str, Any], solicitacao_pagador: str | None, info_adicionais: Iterable
+) -> dict[str, Any]:
+    """``body`` with the texts shown to the payer (cob and cobv alike)."""
     solicitacao = _text(
         solicitacao_pagador, "solicitacao_pagador", MAX_SOLICITACAO_PAGADOR
     )
@@ -587,15 +594,7 @@ def cob_body(
         body["devedor"] = _devedor(devedor_cpf_or_cnpj, devedor_nome)
     body["valor"] = valor
     body["chave"] = normalize_key(chave)
-    solicitacao = _text(
-        solicitacao_pagador, "solicitacao_pagador", MAX_SOLICITACAO_PAGADOR
-    )
-    if solicitacao:
-        body["solicitacaoPagador"] = solicitacao
-    info = _info_adicionais(info_adicionais)
-    if info:
-        body["infoAdicionais"] = info
-    return body
+    return _with_payer_texts(body, solicitacao_pagador, info_adicionais)
 
 
 def _json_default(value: Any) -> Any:
