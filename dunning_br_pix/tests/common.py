@@ -1,21 +1,16 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A real API Pix PSP (``sandbox/pix_psp.py`` of the repository) for the tests."""
+"""A real API Pix PSP (``sandbox.pix_psp`` of the repository, installed by
+``requirements-dev.txt``) for the tests."""
 
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 from odoo import fields
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.dunning_br.tests.common import DunningCommon
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-if str(REPOSITORY) not in sys.path:
-    sys.path.append(str(REPOSITORY))
-
-from sandbox.pix_psp import DEFAULT_KEY, PixSandbox  # noqa: E402
+from sandbox.pix_psp import DEFAULT_KEY, PixSandbox
 
 CNPJ = "11222333000181"
 

@@ -235,7 +235,7 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         line.date_maturity = self.today + timedelta(days=9)
         self.psp.fail_next(20, 503)
         with (
-            self.assertLogs("cobranca.pix.api", "WARNING"),
+            self.assertLogs("cobranca.pix.client", "WARNING"),
             self.assertLogs("odoo.addons.dunning_br_pix", "ERROR") as logs,
         ):
             self.env["payment.provider"]._cron_dunning_pix_poll()

@@ -5,18 +5,18 @@ from pathlib import Path
 
 import pytest
 
-# The project's reference material lives next to the repository (../shared).
-SHARED_DIR = Path(__file__).resolve().parents[2].parent / "shared"
+#: The golden vectors, copied into the repository (see its README.rst).
+VECTORS_DIR = Path(__file__).resolve().parent / "vectors"
 
 
 @pytest.fixture(scope="session")
-def shared_vectors():
-    """Return a loader for a golden-vector file of ``../shared/vectors``."""
+def load_vectors():
+    """Return a loader for a golden-vector file of ``tests/vectors``: a
+    missing file fails the test (it is part of the repository)."""
 
     def load(name):
-        path = SHARED_DIR / "vectors" / name
-        if not path.is_file():
-            pytest.skip(f"golden vectors not available: {path}")
+        path = VECTORS_DIR / name
+        assert path.is_file(), f"golden vectors missing from the repository: {path}"
         return json.loads(path.read_text(encoding="utf-8"))
 
     return load

@@ -196,8 +196,8 @@ def test_datetimes_and_other_types_are_rejected():
         CAL.add_business_days(date(2025, 6, 2), 1.0)
 
 
-def test_vectors_non_business_weekdays(shared_vectors):
-    vectors = shared_vectors("bank_calendar.json")
+def test_vectors_non_business_weekdays(load_vectors):
+    vectors = load_vectors("bank_calendar.json")
     for year, listed in vectors["non_business_weekdays"].items():
         start = date(int(year), 1, 1)
         weekdays = (start + timedelta(days=n) for n in range(366))
@@ -211,8 +211,8 @@ def test_vectors_non_business_weekdays(shared_vectors):
         assert found == {date.fromisoformat(day) for day in listed}
 
 
-def test_vectors_next_business_day(shared_vectors):
-    vectors = shared_vectors("bank_calendar.json")
+def test_vectors_next_business_day(load_vectors):
+    vectors = load_vectors("bank_calendar.json")
     for case in vectors["next_business_day"]:
         day = date.fromisoformat(case["date"])
         assert CAL.next_business_day(day) == date.fromisoformat(case["next"])

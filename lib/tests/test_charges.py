@@ -33,8 +33,8 @@ def _charges(principal, days, fine_pct, interest_pct, consumer=False, **kwargs):
     )
 
 
-def test_vectors(shared_vectors):
-    vectors = shared_vectors("late_charges.json")
+def test_vectors(load_vectors):
+    vectors = load_vectors("late_charges.json")
     assert vectors["cases"]
     for case in vectors["cases"]:
         assert CAL.is_business_day(BUSINESS_DUE)

@@ -4,11 +4,9 @@
 
 import json
 import re
-import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests
@@ -33,14 +31,8 @@ from cobranca.pix import (
 )
 from requests.adapters import BaseAdapter
 
-# The sandbox lives at the repository root, next to lib/.
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-pytest.importorskip("openapi_core", reason="the PSP sandbox needs requirements-dev.txt")
-
-from sandbox import pix_psp  # noqa: E402
+from sandbox import pix_psp
+from sandbox.pix_psp.server import serve
 
 UTC = timezone.utc
 #: The sandbox's "now": Monday 2 March 2026, 12:00 in Brasília.
@@ -53,10 +45,8 @@ FAST = {"timeout": (2, 2), "retries": 2, "backoff": 0.01}
 
 @pytest.fixture(scope="module")
 def spec_available():
-    if not Path(pix_psp.SPEC_PATH).is_file() and not pix_psp.os.environ.get(
-        "PIX_API_SPEC"
-    ):
-        pytest.skip(f"API Pix spec not available: {pix_psp.SPEC_PATH}")
+    path = pix_psp.spec_path()
+    assert path.is_file(), f"the API Pix spec is missing from the repository: {path}"
 
 
 @pytest.fixture
@@ -737,12 +727,48 @@ def test_errors_that_are_not_problem_json():
 
 
 def test_a_502_page_from_a_proxy_is_retried_then_reported():
-    page = (502, {"Content-Type": "text/html"}, b"<html>Bad Gateway</html>")
-    client, _ = scripted_client(page, page, page)
-    with pytest.raises(PixApiUnavailable) as caught:
-        client.get_pix("E" + "1" * 31)
+    """A proxy's HTML error page (a real local server): urllib3 retries it
+    like any 5xx, then the client reports it."""
+    hits = []
+
+    def proxy(method, target, _headers, _body):
+        hits.append((method, target.split("?")[0]))
+        if target.startswith("/oauth/token"):
+            token = {"access_token": "t", "token_type": "bearer", "expires_in": 300}
+            return 200, {"Content-Type": "application/json"}, json.dumps(token).encode()
+        return 502, {"Content-Type": "text/html"}, b"<html>Bad Gateway</html>"
+
+    server, thread = serve(proxy, "127.0.0.1", 0)
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with PixApiClient(
+            origin + "/api/v2", origin + "/oauth/token", "id", "secret", **FAST
+        ) as client:
+            client.sleeps = []
+            client._sleep = client.sleeps.append
+            with pytest.raises(PixApiUnavailable) as caught:
+                client.get_pix("E" + "1" * 31)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
     assert (caught.value.status, caught.value.attempts) == (502, 3)
     assert "Bad Gateway" in str(caught.value)
+    assert (
+        hits == [("POST", "/oauth/token")] + [("GET", "/api/v2/pix/E" + "1" * 31)] * 3
+    )
+    assert client.sleeps == [0.01, 0.02]
+
+
+def test_a_session_given_is_used_as_is():
+    """The client's retries are an adapter of its own session: a session
+    given by the caller keeps its own adapters (here: no retries)."""
+    page = (502, {"Content-Type": "text/html"}, b"<html>Bad Gateway</html>")
+    client, adapter = scripted_client(page)
+    with pytest.raises(PixApiUnavailable) as caught:
+        client.get_pix("E" + "1" * 31)
+    assert (caught.value.status, caught.value.attempts) == (502, 1)
+    assert [r.method for r in adapter.sent] == ["POST", "GET"]
 
 
 def test_problem_str_lists_every_violacao():

@@ -80,15 +80,15 @@ def test_manual_example_rebuilt_by_hand():
     assert with_crc(*static_fields()) == MANUAL
 
 
-def test_valid_vectors_build_exactly(shared_vectors):
-    vectors = shared_vectors("brcode.json")["valid"]
+def test_valid_vectors_build_exactly(load_vectors):
+    vectors = load_vectors("brcode.json")["valid"]
     assert vectors
     for vector in vectors:
         assert build_brcode(**build_arguments(vector["fields"])) == vector["payload"]
 
 
-def test_valid_vectors_parse(shared_vectors):
-    for vector in shared_vectors("brcode.json")["valid"]:
+def test_valid_vectors_parse(load_vectors):
+    for vector in load_vectors("brcode.json")["valid"]:
         fields, parsed = vector["fields"], parse_brcode(vector["payload"])
         assert parsed["key"] == fields.get("key")
         assert parsed["url"] == fields.get("url")
@@ -107,18 +107,18 @@ def test_valid_vectors_parse(shared_vectors):
         assert parsed["country"] == "BR"
 
 
-def test_invalid_vectors_are_rejected(shared_vectors):
-    vectors = shared_vectors("brcode.json")["invalid"]
+def test_invalid_vectors_are_rejected(load_vectors):
+    vectors = load_vectors("brcode.json")["invalid"]
     assert vectors
     for vector in vectors:
         with pytest.raises(ValueError):
             parse_brcode(vector["payload"])
 
 
-def test_every_single_character_substitution_is_rejected(shared_vectors):
+def test_every_single_character_substitution_is_rejected(load_vectors):
     # CRC-16 detects every error burst of up to 16 bits, so every substitution
     # of one ASCII character by another; a few are caught by the TLV first.
-    for vector in shared_vectors("brcode.json")["valid"]:
+    for vector in load_vectors("brcode.json")["valid"]:
         payload = vector["payload"]
         for index, original in enumerate(payload):
             for char in string.printable[:95]:

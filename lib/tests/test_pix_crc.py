@@ -18,8 +18,8 @@ def _bitwise_crc16(data: bytes) -> int:
     return crc
 
 
-def test_check_vector(shared_vectors):
-    vector = shared_vectors("brcode.json")["crc_check"]
+def test_check_vector(load_vectors):
+    vector = load_vectors("brcode.json")["crc_check"]
     assert crc16(vector["input"]) == vector["crc16_ccitt_false"] == "29B1"
 
 
@@ -28,8 +28,8 @@ def test_known_values():
     assert crc16("123456789") == "29B1"
 
 
-def test_vectors_payloads(shared_vectors):
-    for vector in shared_vectors("brcode.json")["valid"]:
+def test_vectors_payloads(load_vectors):
+    for vector in load_vectors("brcode.json")["valid"]:
         payload = vector["payload"]
         assert crc16(payload[:-4]) == payload[-4:]
 

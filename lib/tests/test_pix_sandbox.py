@@ -9,23 +9,15 @@ import subprocess
 import sys
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 
+import openapi_core
 import pytest
 import requests
 from cobranca.calendar import BankCalendar
 from cobranca.pix import charge_txid
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-openapi_core = pytest.importorskip(
-    "openapi_core", reason="the PSP sandbox needs requirements-dev.txt"
-)
-
-from sandbox import pix_psp  # noqa: E402
-from sandbox.pix_psp import ChargeNotPayable, cobv_amount, payment_window  # noqa: E402
+from sandbox import pix_psp
+from sandbox.pix_psp import ChargeNotPayable, cobv_amount, payment_window
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 2 March 2026, noon in Brasília
@@ -36,9 +28,8 @@ CPF = "52998224725"
 
 @pytest.fixture(scope="module")
 def spec_path():
-    path = Path(pix_psp.os.environ.get("PIX_API_SPEC") or pix_psp.SPEC_PATH)
-    if not path.is_file():
-        pytest.skip(f"API Pix spec not available: {path}")
+    path = pix_psp.spec_path()
+    assert path.is_file(), f"the API Pix spec is missing from the repository: {path}"
     return path
 
 
@@ -201,8 +192,8 @@ def test_the_spec_example_of_componentes_valor():
     }
 
 
-def test_fine_and_monthly_interest_per_calendar_day(shared_vectors):
-    for case in shared_vectors("late_charges.json")["cases"]:
+def test_fine_and_monthly_interest_per_calendar_day(load_vectors):
+    for case in load_vectors("late_charges.json")["cases"]:
         charge = cobv(
             original=case["principal"],
             validade=case["days_late"] + 1,
@@ -589,7 +580,8 @@ def test_tokens_expire(spec_path):
 # --- Command line -------------------------------------------------------------
 
 
-def test_the_command_line_serves_until_terminated(spec_path):
+def test_the_command_line_serves_until_terminated(spec_path, tmp_path):
+    # Run from anywhere: the sandbox is an installed package.
     process = subprocess.Popen(
         [
             sys.executable,
@@ -602,7 +594,7 @@ def test_the_command_line_serves_until_terminated(spec_path):
             "--client-secret",
             "Y",
         ],
-        cwd=REPO,
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -2,29 +2,50 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Pix: BR Code payloads ("copia e cola"), their CRC16, Pix keys and txids, and
 a client of the Banco Central API Pix (charges, Pix received, refunds, webhook).
+
+Modules: :mod:`.brcode` (payloads, txids, the BR Code's field limits),
+:mod:`.keys`, :mod:`.crc`, :mod:`.bodies` (API Pix request bodies, their
+values and field limits), :mod:`.client` (the API Pix client and its
+retries), :mod:`.errors` (what the client raises).
 """
 
-from .api import (
+from .bodies import (
+    DEFAULT_EXPIRACAO,
+    DEFAULT_VALIDADE_APOS_VENCIMENTO,
+    MAX_DESCRICAO_DEVOLUCAO,
+    MAX_DEVEDOR_NOME,
+    MAX_DEVOLUCAO_ID_LENGTH,
+    MAX_INFO_PAGADOR,
+    MAX_SOLICITACAO_PAGADOR,
     AbatimentoModalidade,
     Desconto,
     DescontoModalidade,
     JurosModalidade,
     MultaModalidade,
-    PixApiClient,
-    PixApiError,
-    PixApiInvalidResponse,
-    PixApiTimeout,
-    PixApiUnavailable,
-    PixError,
+    api_percent,
     cob_body,
     cobv_body,
+    devolucao_body,
+    devolucao_id_from,
+    encode_body,
+    fit_devedor_nome,
+    fit_info_pagador,
+    fit_solicitacao_pagador,
+    fit_text,
     format_amount,
     validate_devolucao_id,
     validate_e2eid,
 )
 from .brcode import (
+    CHARGE_TXID_LENGTH,
+    MAX_MERCHANT_CITY_LENGTH,
+    MAX_MERCHANT_NAME_LENGTH,
+    MAX_STATIC_TXID_LENGTH,
     build_brcode,
     charge_txid,
+    fit_ascii,
+    fit_merchant_city,
+    fit_merchant_name,
     parse_brcode,
     parse_tlv,
     static_txid,
@@ -32,10 +53,29 @@ from .brcode import (
     validate_charge_txid,
     validate_static_txid,
 )
+from .client import PixApiClient, PixRetry
 from .crc import crc16
+from .errors import (
+    PixApiError,
+    PixApiInvalidResponse,
+    PixApiTimeout,
+    PixApiUnavailable,
+    PixError,
+)
 from .keys import classify_key, normalize_key
 
 __all__ = [
+    "CHARGE_TXID_LENGTH",
+    "DEFAULT_EXPIRACAO",
+    "DEFAULT_VALIDADE_APOS_VENCIMENTO",
+    "MAX_DESCRICAO_DEVOLUCAO",
+    "MAX_DEVEDOR_NOME",
+    "MAX_DEVOLUCAO_ID_LENGTH",
+    "MAX_INFO_PAGADOR",
+    "MAX_MERCHANT_CITY_LENGTH",
+    "MAX_MERCHANT_NAME_LENGTH",
+    "MAX_SOLICITACAO_PAGADOR",
+    "MAX_STATIC_TXID_LENGTH",
     "AbatimentoModalidade",
     "Desconto",
     "DescontoModalidade",
@@ -47,12 +87,24 @@ __all__ = [
     "PixApiTimeout",
     "PixApiUnavailable",
     "PixError",
+    "PixRetry",
+    "api_percent",
     "build_brcode",
     "charge_txid",
     "classify_key",
     "cob_body",
     "cobv_body",
     "crc16",
+    "devolucao_body",
+    "devolucao_id_from",
+    "encode_body",
+    "fit_ascii",
+    "fit_devedor_nome",
+    "fit_info_pagador",
+    "fit_merchant_city",
+    "fit_merchant_name",
+    "fit_solicitacao_pagador",
+    "fit_text",
     "format_amount",
     "normalize_key",
     "parse_brcode",

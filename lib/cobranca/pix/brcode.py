@@ -127,6 +127,23 @@ def to_ascii(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+def fit_ascii(text: str | None, max_length: int) -> str:
+    """``text`` for a BR Code text field of at most ``max_length``
+    characters: transliterated to ASCII (:func:`to_ascii`), then cut. None
+    gives ``""``. (The builder itself refuses a text that is too long.)"""
+    return to_ascii(text or "")[:max_length].rstrip()
+
+
+def fit_merchant_name(name: str | None) -> str:
+    """A name for field 59 (merchant name): ASCII, at most 25 characters."""
+    return fit_ascii(name, MAX_MERCHANT_NAME_LENGTH)
+
+
+def fit_merchant_city(city: str | None) -> str:
+    """A city for field 60 (merchant city): ASCII, at most 15 characters."""
+    return fit_ascii(city, MAX_MERCHANT_CITY_LENGTH)
+
+
 def _ascii_text(value: str, label: str, max_length: int) -> str:
     text = to_ascii(value)
     if not text:

@@ -1,71 +1,33 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A small, real API Pix PSP for tests and demos (``python -m sandbox.pix_psp``).
+"""The PSP: OAuth2 tokens, charges (``cob``, ``cobv``), Pix received,
+refunds, webhooks, and the fault injection of client tests.
 
-It serves over HTTP (stdlib ``http.server``, one thread per connection, bound to
-127.0.0.1 by default; TLS and client-certificate checking optional) the subset
-of the Banco Central API Pix that the project uses:
-
-* ``POST /oauth/token``: OAuth2 client credentials (HTTP Basic), bearer tokens
-  with an expiry and scopes;
-* under ``/api/v2``: ``PUT/GET/PATCH /cob/{txid}`` and ``/cobv/{txid}``,
-  ``GET /pix/{e2eid}``, ``GET /pix`` (``inicio``/``fim``, filters,
-  pagination), ``PUT/GET /pix/{e2eid}/devolucao/{id}``,
-  ``PUT/GET/DELETE /webhook/{chave}``;
-* ``POST /sandbox/pay``: simulate a payment (Basic auth with the client
-  credentials), as :meth:`PixSandbox.simulate_payment` does in Python.
-
-Every API request and response is validated with openapi-core against the
-official ``openapi.yaml`` (release 2.9.0, read from ``../shared/pix-api`` or
-``$PIX_API_SPEC``), loaded strictly after the fixes of its ``DEFECTS.md``
-(O1-O6) and of five more defects found while validating real traffic (X1-X5;
-:func:`patch_spec` lists them all) are applied to an in-memory copy. A request
-that breaks the schema or the spec's business rules is answered 400 with an
-RFC 7807 problem and its ``violacoes``, as PSPs do; a response that breaks the
-schema is a sandbox bug: it is recorded in :attr:`PixSandbox.errors` and
-answered 500. openapi-core does not enforce OAuth2: the sandbox checks the
-bearer token and its scopes itself.
-
-A payment of a ``cobv`` is computed for the payment date as the spec says
-(``CobDataDeVencimento``, ``CobVValor``, ``Pix.componentesValor``): see
-:func:`cobv_amount`. Webhook notifications are POSTed to
-``{webhookUrl}/pix``, validated against the callback's schema first.
-
-Fault injection for client tests: :meth:`PixSandbox.fail_next` (e.g. 503 or 429
-with ``Retry-After``), :meth:`PixSandbox.delay_next` (beyond a client
-timeout), :meth:`PixSandbox.revoke_tokens`, :attr:`PixSandbox.drop_webhooks`.
+:class:`PixSandbox` answers each request (:meth:`PixSandbox.handle`) after
+validating it against the spec (:mod:`.spec`), and validates its own answer
+too; :mod:`.server` serves it over HTTP.
 """
 
-import argparse
 import base64
-import contextlib
 import copy
-import functools
 import hmac
 import json
 import logging
 import math
-import os
 import re
 import secrets
-import signal
-import ssl
 import threading
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
 from uuid import uuid4
 
 import requests
-import yaml
 from cobranca.calendar import BankCalendar
 from cobranca.charges import round_cents
 from cobranca.documents import (
@@ -75,14 +37,15 @@ from cobranca.documents import (
     validate_cnpj,
     validate_cpf,
 )
-from cobranca.pix import build_brcode, normalize_key, to_ascii
-from cobranca.pix.api import (
-    AbatimentoModalidade,
-    DescontoModalidade,
-    JurosModalidade,
-    MultaModalidade,
+from cobranca.pix import (
+    DEFAULT_EXPIRACAO,
+    DEFAULT_VALIDADE_APOS_VENCIMENTO,
+    build_brcode,
+    fit_info_pagador,
+    fit_merchant_city,
+    fit_merchant_name,
+    normalize_key,
 )
-from openapi_core import Config, OpenAPI
 from openapi_core.templating.paths.exceptions import (
     OperationNotFound,
     PathNotFound,
@@ -90,18 +53,16 @@ from openapi_core.templating.paths.exceptions import (
 )
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.testing import MockRequest, MockResponse
-from openapi_schema_validator import OAS30WriteValidator, oas30_format_checker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
-from requests.structures import CaseInsensitiveDict
+
+from .amounts import HUNDRED, ChargeNotPayable, CobVAmount, cobv_amount
+from .problems import Problem, request_violations, violacao
+from .server import Server, serve
+from .spec import API_PREFIX, openapi_core_quiet, spec_bundle
 
 _logger = logging.getLogger(__name__)
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "pix-api" / "openapi.yaml"
-API_PREFIX = "/api/v2"
 TOKEN_PATH = "/oauth/token"
 CONTROL_PREFIX = "/sandbox"
-ERROR_TYPE = "https://pix.bcb.gov.br/api/v2/error/"
 #: Brasília time (no daylight saving time since 2019): dates of the charges.
 BRT = timezone(timedelta(hours=-3), "BRT")
 #: ISPB the sandbox puts in the end-to-end ids and return ids it creates.
@@ -116,687 +77,7 @@ DEFAULT_RECEIVER = {
     "uf": "SP",
     "cep": "01001000",
 }
-#: Served by the PSP on another host, for the payers' apps (not by the sandbox).
-PAYLOAD_LOCATION_PATHS = (
-    "/{pixUrlAccessToken}",
-    "/cobv/{pixUrlAccessToken}",
-    "/rec/{recUrlAccessToken}",
-)
-#: The spec's "Gerais" errors, which any endpoint may answer.
-GENERAL_ERRORS = {
-    "400": "RequisicaoInvalida",
-    "403": "AcessoNegado",
-    "404": "NaoEncontrado",
-    "500": "ErroInternoDoServidor",
-    "503": "ServicoIndisponivel",
-    "504": "IndisponibilidadePorTempoEsgotado",
-}
-DEFAULT_VALIDADE_APOS_VENCIMENTO = 30
-DEFAULT_EXPIRACAO = 86400
 REFUND_WINDOW_DAYS = 90
-CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
-#: Interest conventions where the spec names a rate but not its day count
-#: (see :func:`cobv_amount`).
-DAYS_PER_MONTH = 30
-DAYS_PER_YEAR = 360
-BUSINESS_DAYS_PER_YEAR = 252
-BUSINESS_DAYS_PER_MONTH = BUSINESS_DAYS_PER_YEAR // 12
-
-_TITLES = {
-    "RequisicaoInvalida": "Requisição inválida.",
-    "AcessoNegado": "Acesso Negado",
-    "NaoEncontrado": "Não Encontrado",
-    "ErroInternoDoServidor": "Erro Interno do Servidor",
-    "ServicoIndisponivel": "Serviço Indisponível",
-    "IndisponibilidadePorTempoEsgotado": "Indisponibilidade por tempo esgotado",
-    "CobNaoEncontrado": "Cobrança não encontrada.",
-    "CobOperacaoInvalida": "Cobrança inválida.",
-    "CobConsultaInvalida": "Consulta inválida.",
-    "CobVNaoEncontrada": "Cobrança não encontrada.",
-    "CobVOperacaoInvalida": "Cobrança inválida.",
-    "CobVConsultaInvalida": "Consulta inválida.",
-    "PixNaoEncontrado": "Pix não encontrado.",
-    "PixDevolucaoNaoEncontrada": "Devolução não encontrada.",
-    "PixConsultaInvalida": "Consulta inválida.",
-    "PixDevolucaoInvalida": "Devolução inválida.",
-    "WebhookOperacaoInvalida": "Webhook inválido.",
-    "WebhookNaoEncontrado": "Webhook não encontrado.",
-}
-_DETAILS = {
-    "AcessoNegado": "Requisição de participante autenticado que viola alguma "
-    "regra de autorização.",
-    "NaoEncontrado": "Entidade não encontrada.",
-    "ServicoIndisponivel": "Serviço não está disponível no momento. Serviço "
-    "solicitado pode estar em manutenção ou fora da janela de funcionamento.",
-    "CobOperacaoInvalida": "A requisição que busca alterar ou criar uma cobrança "
-    "para pagamento imediato não respeita o _schema_ ou está semanticamente errada.",
-    "CobVOperacaoInvalida": "A requisição que busca alterar ou criar uma cobrança "
-    "com vencimento não respeita o _schema_ ou está semanticamente errada.",
-    "PixDevolucaoInvalida": "A presente requisição de devolução não respeita o "
-    "_schema_ ou não faz sentido semanticamente.",
-    "WebhookOperacaoInvalida": "A presente requisição busca criar um webhook sem "
-    "respeitar o _schema_ ou, ainda, apresenta semântica inválida.",
-}
-
-
-# --- The spec -----------------------------------------------------------------
-
-
-def load_spec(path: str | os.PathLike | None = None) -> dict:
-    """Read the official ``openapi.yaml`` (never written to)."""
-    path = Path(path or os.environ.get("PIX_API_SPEC") or SPEC_PATH)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"the API Pix spec is not at {path}: set PIX_API_SPEC to the "
-            "openapi.yaml of bacen/pix-api (release 2.9.0)"
-        )
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with path.open(encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=loader)
-
-
-def _nodes(node: Any) -> Iterable[dict]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
-
-
-def _modalidade_schema(schema: dict) -> dict:
-    """An integer from ``minimum`` to ``maximum``, also as a digit string (O4)."""
-    values = range(schema["minimum"], schema["maximum"] + 1)
-    integer = {key: value for key, value in schema.items() if key != "description"}
-    return {
-        "title": schema.get("title", "modalidade"),
-        "description": schema.get("description", ""),
-        "anyOf": [integer, {"type": "string", "enum": [str(v) for v in values]}],
-    }
-
-
-def patch_spec(spec: dict) -> tuple[dict, list[str]]:
-    """Return a fixed copy of the spec and the list of the fixes applied.
-
-    ``spec`` is not modified. Each fix first checks that its defect is there,
-    so that a corrected release of the spec is loaded unchanged.
-
-    * O1: ``CobExpiracao.expiracao`` has ``default: '86400'`` (a string on
-      an integer); ``CobVGerada`` requires an undefined ``location`` and
-      ``RecNotification`` an ``atualizacao"`` (stray quote).
-    * O2: CPF, ISPB and IBGE patterns written ``/^\\d{11}$/`` (JavaScript
-      delimiters, which JSON Schema takes literally).
-    * O3: ``PayloadLocationCob`` (the ``loc`` of a request) requires an
-      undefined ``tipoCob`` and its ``id`` is readOnly, yet requests send
-      ``{"loc": {"id": 789}}``.
-    * O4: ``modalidade`` of ``valor.multa/juros/abatimento/desconto`` is
-      sent as ``"2"`` by the spec's own examples and by PSPs: accept the
-      digit string too (responses still carry integers).
-    * O5: ``DadosRecebedor`` requires ``logradouro, cidade, uf, cep`` at the
-      level of the charge instead of ``recebedor`` (where they are required
-      as well): the charge-level list is dropped.
-    * O6: patterns are unanchored (JSON Schema searches): every pattern is
-      anchored as ``^(?:...)$``.
-    * X1: ``PixConsultados`` (answer of ``GET /pix``) requires ``cobs``, a
-      property it does not have, instead of ``pix``.
-    * X2: the two alternatives of ``CobVValor.desconto.oneOf`` both match a
-      per-day discount (modalidades 3-6, ``{"valorPerc": ...}``), so no such
-      discount validates: the date-list alternative requires
-      ``descontoDataFixa``.
-    * X3: the payload-location endpoints (``/{pixUrlAccessToken}``,
-      ``/cobv/{pixUrlAccessToken}``, ``/rec/{recUrlAccessToken}``) live on
-      another server (their own ``servers``) and ``/cobv/{pixUrlAccessToken}``
-      shadows ``/cobv/{txid}`` in path matching: they are left out.
-    * X4: the ``revisao`` query parameter of ``GET /cob(v)/{txid}`` uses the
-      ``Revisao`` schema, which is readOnly: no request carrying it validates.
-    * X5: the spec's "Gerais" errors (RequisicaoInvalida 400, AcessoNegado
-      403, NaoEncontrado 404, ErroInternoDoServidor 500, ServicoIndisponivel
-      503, IndisponibilidadePorTempoEsgotado 504) "could be returned by any
-      endpoint", and its catalogue gives e.g. CobVConsultaInvalida (400) for
-      ``GET /cobv/{txid}``, but the operations only declare some of them:
-      each operation gets the ones it lacks.
-    * The servers become the sandbox's ``/api/v2``.
-    """
-    spec = copy.deepcopy(spec)
-    fixes: list[str] = []
-    for fix in _FIXES:
-        fixes.extend(fix(spec))
-    spec["servers"] = [{"url": API_PREFIX, "description": "PSP sandbox"}]
-    return spec, fixes
-
-
-def _fix_o1(spec: dict) -> list[str]:
-    schemas = spec["components"]["schemas"]
-    fixes = []
-    expiracao = schemas["CobExpiracao"]["properties"]["expiracao"]
-    for key in ("default", "example"):
-        if isinstance(expiracao.get(key), str):
-            expiracao[key] = int(expiracao[key])
-            fixes.append(f"O1 CobExpiracao.expiracao.{key} as an integer")
-    for name, wrong, right in (
-        ("CobVGerada", "location", None),
-        ("RecNotification", 'atualizacao"', "atualizacao"),
-    ):
-        required = schemas.get(name, {}).get("required", [])
-        if wrong in required:
-            required.remove(wrong)
-            if right and right not in required:
-                required.append(right)
-            fixes.append(f"O1 {name}.required without {wrong!r}")
-    return fixes
-
-
-def _fix_o2_o6(spec: dict) -> list[str]:
-    delimited = anchored = 0
-    for node in _nodes(spec):
-        pattern = node.get("pattern")
-        if not isinstance(pattern, str):
-            continue
-        if pattern.startswith("^(?:") and pattern.endswith(")$"):
-            continue  # already anchored by this function
-        if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
-            pattern = pattern[1:-1]
-            delimited += 1
-        core = pattern.removeprefix("^")
-        if core.endswith("$") and not core.endswith("\\$"):
-            core = core[:-1]
-        node["pattern"] = f"^(?:{core})$"
-        anchored += 1
-    fixes = []
-    if delimited:
-        fixes.append(f"O2 {delimited} patterns without JavaScript delimiters")
-    if anchored:
-        fixes.append(f"O6 {anchored} patterns anchored")
-    return fixes
-
-
-def _fix_o3(spec: dict) -> list[str]:
-    loc = spec["components"]["schemas"]["PayloadLocationCob"]
-    if "tipoCob" in loc.get("required", []) or "$ref" in loc["properties"]["id"]:
-        loc["required"] = ["id"]
-        loc["properties"]["id"] = {"type": "integer", "format": "int64"}
-        return ["O3 PayloadLocationCob: id only, writable"]
-    return []
-
-
-def _fix_o4(spec: dict) -> list[str]:
-    fixes = []
-    for node in _nodes(spec["components"]["schemas"]["CobVValor"]):
-        modalidade = node.get("properties", {}).get("modalidade")
-        if modalidade and modalidade.get("type") == "integer":
-            node["properties"]["modalidade"] = _modalidade_schema(modalidade)
-            fixes.append("O4 CobVValor modalidade also as a digit string")
-    return fixes
-
-
-def _fix_o5(spec: dict) -> list[str]:
-    recebedor = spec["components"]["schemas"]["DadosRecebedor"]
-    if "required" in recebedor:
-        del recebedor["required"]
-        return ["O5 DadosRecebedor: address required in recebedor only"]
-    return []
-
-
-def _fix_x1(spec: dict) -> list[str]:
-    pix_list = spec["components"]["schemas"]["PixConsultados"]
-    if "cobs" in pix_list.get("required", []):
-        pix_list["required"] = ["parametros", "pix"]
-        return ["X1 PixConsultados requires pix, not cobs"]
-    return []
-
-
-def _fix_x2(spec: dict) -> list[str]:
-    valor = spec["components"]["schemas"]["CobVValor"]
-    alternatives = valor["properties"]["desconto"]["oneOf"]
-    if "required" not in alternatives[0]:
-        alternatives[0]["required"] = ["descontoDataFixa"]
-        return ["X2 CobVValor.desconto.oneOf: the date list is required"]
-    return []
-
-
-def _fix_x3(spec: dict) -> list[str]:
-    fixes = []
-    for path in PAYLOAD_LOCATION_PATHS:
-        if spec["paths"].pop(path, None) is not None:
-            fixes.append(f"X3 payload location {path} left out")
-    return fixes
-
-
-def _fix_x4(spec: dict) -> list[str]:
-    fixes = []
-    for path in ("/cob/{txid}", "/cobv/{txid}"):
-        for parameter in spec["paths"][path]["get"].get("parameters", []):
-            if parameter.get("name") == "revisao" and "$ref" in parameter["schema"]:
-                parameter["schema"] = {
-                    "type": "integer",
-                    "format": "int32",
-                    "minimum": 0,
-                }
-                fixes.append(f"X4 GET {path}?revisao without the readOnly schema")
-    return fixes
-
-
-def _fix_x5(spec: dict) -> list[str]:
-    problem = {"$ref": "#/components/schemas/Problema"}
-    added = 0
-    for item in spec["paths"].values():
-        for method, operation in item.items():
-            if method not in ("get", "put", "post", "patch", "delete"):
-                continue
-            for status, description in GENERAL_ERRORS.items():
-                if status not in operation["responses"]:
-                    operation["responses"][status] = {
-                        "description": description,
-                        "content": {"application/problem+json": {"schema": problem}},
-                    }
-                    added += 1
-    return [f"X5 {added} general error answers declared"] if added else []
-
-
-_FIXES = (
-    _fix_o1,
-    _fix_o2_o6,
-    _fix_o3,
-    _fix_o4,
-    _fix_o5,
-    _fix_x1,
-    _fix_x2,
-    _fix_x3,
-    _fix_x4,
-    _fix_x5,
-)
-
-
-@contextlib.contextmanager
-def _openapi_core_quiet():
-    """openapi-core warns "Unsupported scheme type" for every request of a spec
-    secured by OAuth2; the sandbox checks the token itself."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="Unsupported scheme type", category=UserWarning
-        )
-        yield
-
-
-def _json_loads(value: bytes, **_parameters: str) -> Any:
-    return json.loads(value)
-
-
-@dataclass(frozen=True)
-class SpecBundle:
-    """The patched spec, its openapi-core application and schema registry."""
-
-    spec: dict
-    fixes: tuple[str, ...]
-    openapi: OpenAPI
-    registry: Registry
-
-    def schema_errors(self, instance: Any, pointer: str) -> list[str]:
-        """Validate ``instance`` against the schema at ``pointer`` (e.g.
-        ``#/components/schemas/CobVSolicitada``); return the messages."""
-        validator = OAS30WriteValidator(
-            {"$ref": "urn:pix-api" + pointer},
-            registry=self.registry,
-            format_checker=oas30_format_checker,
-        )
-        return [
-            f"{'.'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
-            for error in validator.iter_errors(instance)
-        ]
-
-
-@functools.lru_cache(maxsize=4)
-def spec_bundle(path: str | None = None) -> SpecBundle:
-    """Load, patch and strictly check the spec (cached: it takes ~1 s)."""
-    spec, fixes = patch_spec(load_spec(path))
-    config = Config(
-        extra_media_type_deserializers={"application/problem+json": _json_loads}
-    )
-    openapi = OpenAPI.from_dict(spec, config=config)  # strict spec validation
-    resource = Resource.from_contents(spec, default_specification=DRAFT4)
-    registry = Registry().with_resource("urn:pix-api", resource)
-    return SpecBundle(spec, tuple(fixes), openapi, registry)
-
-
-# --- Amount of a cobv on a payment date ---------------------------------------
-
-
-class ChargeNotPayable(ValueError):
-    """The charge cannot be paid on that date (past its validity, removed...)."""
-
-
-@dataclass(frozen=True)
-class CobVAmount:
-    """What a ``cobv`` costs on ``paid_on``; the ``Pix.componentesValor``."""
-
-    paid_on: date
-    effective_due_date: date
-    last_payment_date: date
-    days_late: int
-    business_days_late: int
-    original: Decimal
-    multa: Decimal
-    juros: Decimal
-    abatimento: Decimal
-    desconto: Decimal
-
-    @property
-    def final(self) -> Decimal:
-        """original + multa + juros - abatimento - desconto."""
-        return self.original + self.multa + self.juros - self.abatimento - self.desconto
-
-    def componentes_valor(self) -> dict:
-        components = {"original": {"valor": f"{self.original:f}"}}
-        for name in ("multa", "juros", "abatimento", "desconto"):
-            value = getattr(self, name)
-            if value:
-                components[name] = {"valor": f"{value:f}"}
-        return components
-
-
-def payment_window(
-    due: date, validade_apos_vencimento: int, calendar: BankCalendar
-) -> tuple[date, date]:
-    """Return the effective due date and the last day a ``cobv`` can be paid.
-
-    ``CobDataDeVencimento``: a due date on a weekend or holiday is moved to the
-    next business day, and everything that refers to it moves with it; the
-    validity runs ``validadeAposVencimento`` calendar days after that date,
-    and a validity ending on a non-business day is extended to the next
-    business day as well (the spec's examples A, E and G).
-    """
-    effective = calendar.next_business_day(due)
-    last = calendar.next_business_day(
-        effective + timedelta(days=validade_apos_vencimento)
-    )
-    return effective, last
-
-
-def _percent_of(base: Decimal, rate: Decimal) -> Decimal:
-    return base * rate / HUNDRED
-
-
-def _juros(
-    modalidade: int, rate: Decimal, original: Decimal, days: int, business_days: int
-) -> Decimal:
-    per_day = {
-        JurosModalidade.VALOR_DIAS_CORRIDOS: (rate, days),
-        JurosModalidade.PERCENTUAL_DIA_DIAS_CORRIDOS: (
-            _percent_of(original, rate),
-            days,
-        ),
-        JurosModalidade.PERCENTUAL_MES_DIAS_CORRIDOS: (
-            _percent_of(original, rate) / DAYS_PER_MONTH,
-            days,
-        ),
-        JurosModalidade.PERCENTUAL_ANO_DIAS_CORRIDOS: (
-            _percent_of(original, rate) / DAYS_PER_YEAR,
-            days,
-        ),
-        JurosModalidade.VALOR_DIAS_UTEIS: (rate, business_days),
-        JurosModalidade.PERCENTUAL_DIA_DIAS_UTEIS: (
-            _percent_of(original, rate),
-            business_days,
-        ),
-        JurosModalidade.PERCENTUAL_MES_DIAS_UTEIS: (
-            _percent_of(original, rate) / BUSINESS_DAYS_PER_MONTH,
-            business_days,
-        ),
-        JurosModalidade.PERCENTUAL_ANO_DIAS_UTEIS: (
-            _percent_of(original, rate) / BUSINESS_DAYS_PER_YEAR,
-            business_days,
-        ),
-    }
-    amount, count = per_day[JurosModalidade(modalidade)]
-    return amount * count
-
-
-def _desconto(
-    desconto: Mapping,
-    original: Decimal,
-    due: date,
-    effective: date,
-    paid_on: date,
-    calendar: BankCalendar,
-) -> Decimal:
-    modalidade = DescontoModalidade(int(desconto["modalidade"]))
-    if modalidade in (
-        DescontoModalidade.VALOR_FIXO_ATE_DATA,
-        DescontoModalidade.PERCENTUAL_ATE_DATA,
-    ):
-        limits = []
-        for item in desconto.get("descontoDataFixa") or ():
-            day = date.fromisoformat(item["data"])
-            # A discount date that is the due date moves with it.
-            limits.append(
-                (effective if day == due else day, Decimal(item["valorPerc"]))
-            )
-        for limit, value in sorted(limits):
-            if paid_on <= limit:
-                if modalidade == DescontoModalidade.PERCENTUAL_ATE_DATA:
-                    return _percent_of(original, value)
-                return value
-        return Decimal(0)
-    rate = Decimal(desconto["valorPerc"])
-    if paid_on >= effective:
-        return Decimal(0)
-    days = (effective - paid_on).days
-    business_days = calendar.business_days_between(paid_on, effective)
-    return {
-        DescontoModalidade.VALOR_ANTECIPACAO_DIA_CORRIDO: rate * days,
-        DescontoModalidade.VALOR_ANTECIPACAO_DIA_UTIL: rate * business_days,
-        DescontoModalidade.PERCENTUAL_ANTECIPACAO_DIA_CORRIDO: _percent_of(
-            original, rate
-        )
-        * days,
-        DescontoModalidade.PERCENTUAL_ANTECIPACAO_DIA_UTIL: _percent_of(original, rate)
-        * business_days,
-    }[modalidade]
-
-
-def cobv_amount(
-    cobv: Mapping, paid_on: date, calendar: BankCalendar | None = None
-) -> CobVAmount:
-    """Compute what a ``cobv`` costs when paid on ``paid_on``.
-
-    ``cobv`` is the charge's JSON (``calendario`` and ``valor`` are used).
-
-    * Due date and validity: :func:`payment_window`. Paid after the last day:
-      :class:`ChargeNotPayable`.
-    * ``multa`` (once, from the first day after the effective due date):
-      modalidade 1 a fixed amount, 2 a percentage of ``original``.
-    * ``juros`` from the effective due date (the spec moves every field that
-      refers to the due date), on ``original``: 1 amount per calendar day,
-      2 % per calendar day, 3 % a month / 30 per calendar day, 4 % a year /
-      360 per calendar day, 5 amount per business day, 6 % per business day,
-      7 % a month / 21 per business day, 8 % a year / 252 per business day.
-      The spec does not give the day counts of 4, 7 and 8: 360 is the
-      commercial year of the 30-day month of 3; 252 business days a year
-      (21 a month) is the Brazilian market convention.
-    * ``abatimento``: always; 1 a fixed amount, 2 a percentage of
-      ``original``.
-    * ``desconto`` (never when late): 1-2 the value of the first fixed date on
-      or after the payment (a date equal to the due date moves with it); 3-6
-      an amount or percentage of ``original`` per calendar (3, 5) or
-      business (4, 6) day before the effective due date.
-    * Each part is rounded half-up to cents; the discount never brings the
-      amount below one cent.
-    """
-    calendar = calendar or BankCalendar()
-    calendario, valor = cobv["calendario"], cobv["valor"]
-    due = date.fromisoformat(calendario["dataDeVencimento"])
-    validade = int(
-        calendario.get("validadeAposVencimento", DEFAULT_VALIDADE_APOS_VENCIMENTO)
-    )
-    effective, last = payment_window(due, validade, calendar)
-    if paid_on > last:
-        raise ChargeNotPayable(
-            f"the charge due on {due} (validity {validade} days) could be paid "
-            f"until {last}, not on {paid_on}"
-        )
-    original = Decimal(valor["original"])
-    days_late = max(0, (paid_on - effective).days)
-    business_days_late = (
-        calendar.business_days_between(effective, paid_on) if days_late else 0
-    )
-    multa = juros = abatimento = desconto = Decimal(0)
-    if days_late and "multa" in valor:
-        rate = Decimal(valor["multa"]["valorPerc"])
-        multa = (
-            _percent_of(original, rate)
-            if int(valor["multa"]["modalidade"]) == MultaModalidade.PERCENTUAL
-            else rate
-        )
-    if days_late and "juros" in valor:
-        juros = _juros(
-            int(valor["juros"]["modalidade"]),
-            Decimal(valor["juros"]["valorPerc"]),
-            original,
-            days_late,
-            business_days_late,
-        )
-    if "abatimento" in valor:
-        rate = Decimal(valor["abatimento"]["valorPerc"])
-        abatimento = (
-            _percent_of(original, rate)
-            if int(valor["abatimento"]["modalidade"]) == AbatimentoModalidade.PERCENTUAL
-            else rate
-        )
-    if not days_late and "desconto" in valor:
-        desconto = _desconto(
-            valor["desconto"], original, due, effective, paid_on, calendar
-        )
-    multa, juros, abatimento, desconto = map(
-        round_cents, (multa, juros, abatimento, desconto)
-    )
-    desconto = max(Decimal("0.00"), min(desconto, original - abatimento - CENT))
-    return CobVAmount(
-        paid_on=paid_on,
-        effective_due_date=effective,
-        last_payment_date=last,
-        days_late=days_late,
-        business_days_late=business_days_late,
-        original=original,
-        multa=multa,
-        juros=juros,
-        abatimento=abatimento,
-        desconto=desconto,
-    )
-
-
-# --- Problems -----------------------------------------------------------------
-
-
-class Problem(Exception):
-    """An RFC 7807 answer of the API (``application/problem+json``)."""
-
-    def __init__(
-        self,
-        status: int,
-        error: str | None,
-        detail: str | None = None,
-        violacoes: Iterable[Mapping] = (),
-        *,
-        title: str | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        self.status = status
-        self.error = error
-        self.title = title or _TITLES.get(error or "", "Erro")
-        self.detail = detail or _DETAILS.get(error or "")
-        self.violacoes = [dict(item) for item in violacoes]
-        self.headers = dict(headers or {})
-        super().__init__(f"{status} {error}: {self.detail}")
-
-    def body(self, correlation_id: str) -> dict:
-        problem = {
-            "type": ERROR_TYPE + self.error if self.error else "about:blank",
-            "title": self.title,
-            "status": self.status,
-        }
-        if self.detail:
-            problem["detail"] = self.detail
-        problem["correlationId"] = correlation_id
-        if self.violacoes:
-            problem["violacoes"] = self.violacoes
-        return problem
-
-
-def violacao(razao: str, propriedade: str, valor: Any = None) -> dict:
-    item = {"razao": razao, "propriedade": propriedade}
-    if valor is not None and not isinstance(valor, dict | list):
-        item["valor"] = str(valor)
-    return item
-
-
-def _leaf(error):
-    """The most telling error under a failed ``oneOf``/``anyOf``: the branch
-    with the fewest errors, then the deepest of them."""
-    if error.validator in ("oneOf", "anyOf") and error.context:
-        branches: dict[Any, list] = {}
-        for sub in error.context:
-            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-        best = min(
-            branches.values(),
-            key=lambda errors: (
-                len(errors),
-                -max(len(item.absolute_path) for item in errors),
-            ),
-        )
-        return _leaf(max(best, key=lambda item: len(item.absolute_path)))
-    return error
-
-
-def _schema_violation(error, where: list[str]) -> dict:
-    error = _leaf(error)
-    path = [*where, *map(str, error.absolute_path)]
-    message = error.message
-    if error.validator == "required" and isinstance(error.instance, Mapping):
-        missing = [name for name in error.validator_value if name not in error.instance]
-        if missing:
-            path.append(missing[0])
-            message = "campo obrigatório ausente"
-    elif error.validator == "oneOf" and not error.context:
-        message = "corresponde a mais de uma alternativa do _schema_ (oneOf)"
-    elif len(message) > 200:
-        message = message[:197] + "..."
-    propriedade = ".".join(path)
-    return violacao(
-        f"O campo {propriedade} não respeita o _schema_: {message}",
-        propriedade,
-        error.instance,
-    )
-
-
-def request_violations(errors: Iterable[Exception], prefix: str) -> list[dict]:
-    """``violacoes`` for openapi-core request errors; ``prefix`` names the
-    body (``cobv``, ``cob``, ``devolucao``, ``webhook``)."""
-    result = []
-    for error in errors:
-        cause = error.__cause__
-        name = getattr(error, "name", None)
-        where = [name] if name else ([prefix] if prefix else [])
-        schema_errors = getattr(cause, "schema_errors", None)
-        if schema_errors:
-            result.extend(_schema_violation(item, where) for item in schema_errors)
-        elif name:
-            result.append(
-                violacao(f"O parâmetro {name} não respeita o _schema_: {error}", name)
-            )
-        else:
-            result.append(
-                violacao(
-                    f"O corpo da requisição não respeita o _schema_: {error}"
-                    + (f" ({cause})" if cause else ""),
-                    prefix or "body",
-                )
-            )
-    return result
-
-
-# --- Records ------------------------------------------------------------------
 
 
 def rfc3339(moment: datetime) -> str:
@@ -909,9 +190,6 @@ def _amount(text: str) -> Decimal:
     return Decimal(text)
 
 
-# --- The sandbox --------------------------------------------------------------
-
-
 class PixSandbox:
     """A running API Pix PSP on 127.0.0.1 (see the module docstring).
 
@@ -981,7 +259,7 @@ class PixSandbox:
         self._lock = threading.RLock()
         self._validation_lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server: HTTPServer | None = None
+        self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self._next_loc = 1
         self._scopes = self._operation_scopes()
@@ -995,26 +273,15 @@ class PixSandbox:
 
     def start(self) -> "PixSandbox":
         """Bind and serve in a background thread (once; again is a no-op)."""
-        if self._server is not None:
-            return self
-        handler = type("Handler", (_Handler,), {"sandbox": self})
-        server = _Server((self.host, self.requested_port), handler)
-        if self.tls:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(*self.tls)
-            if self.client_ca:
-                context.verify_mode = ssl.CERT_REQUIRED
-                context.load_verify_locations(self.client_ca)
-            server.socket = context.wrap_socket(server.socket, server_side=True)
-        self._server = server
-        self._stopping.clear()
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"pix-sandbox-{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
+        if self._server is None:
+            self._stopping.clear()
+            self._server, self._thread = serve(
+                self.handle,
+                self.host,
+                self.requested_port,
+                tls=self.tls,
+                client_ca=self.client_ca,
+            )
         return self
 
     def stop(self) -> None:
@@ -1041,7 +308,7 @@ class PixSandbox:
 
     @property
     def base_url(self) -> str:
-        """The API root to give to :class:`cobranca.pix.api.PixApiClient`."""
+        """The API root to give to :class:`cobranca.pix.PixApiClient`."""
         return self.origin + API_PREFIX
 
     @property
@@ -1187,7 +454,7 @@ class PixSandbox:
         token = self._check_bearer(headers)
         api_path = path[len(API_PREFIX) :]
         route, params = self._find_route(method, api_path)
-        with self._validation_lock, _openapi_core_quiet():
+        with self._validation_lock, openapi_core_quiet():
             errors = list(self.bundle.openapi.iter_request_errors(request))
         for error in errors:
             if isinstance(error, PathNotFound | ServerNotFound):
@@ -1237,7 +504,7 @@ class PixSandbox:
             status_code=status,
             content_type=headers.get("Content-Type", ""),
         )
-        with self._validation_lock, _openapi_core_quiet():
+        with self._validation_lock, openapi_core_quiet():
             errors = list(self.bundle.openapi.iter_response_errors(request, response))
         messages = []
         for error in errors:
@@ -1641,8 +908,8 @@ class PixSandbox:
             amount = Decimal(valor["original"])
         return build_brcode(
             url=charge.loc["location"],
-            merchant_name=to_ascii(self.receiver["nome"])[:25].strip(),
-            merchant_city=to_ascii(self.receiver["cidade"])[:15].strip(),
+            merchant_name=fit_merchant_name(self.receiver["nome"]),
+            merchant_city=fit_merchant_city(self.receiver["cidade"]),
             amount=amount,
         )
 
@@ -1865,7 +1132,7 @@ class PixSandbox:
             if paid == expected:
                 pix["componentesValor"] = components
             if info_pagador:
-                pix["infoPagador"] = info_pagador[:140]
+                pix["infoPagador"] = fit_info_pagador(info_pagador)
             devedor = charge.fields.get("devedor") or {}
             if payer is not None:
                 kind = document_kind(payer)
@@ -2177,181 +1444,3 @@ def _dict_form(key: str) -> str:
 
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
-
-
-# --- HTTP plumbing ------------------------------------------------------------
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-
-
-class _Handler(BaseHTTPRequestHandler):
-    sandbox: PixSandbox
-    protocol_version = "HTTP/1.1"
-    server_version = "PixSandbox/1.0"
-    timeout = 10  # an idle keep-alive connection is closed after 10 s
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = CaseInsensitiveDict(self.headers.items())
-        status, answer_headers, payload = self.sandbox.handle(
-            self.command, self.path, headers, body
-        )
-        try:
-            self.send_response(status)
-            for key, value in answer_headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if payload and self.command != "HEAD":
-                self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client gave up (e.g. its timeout)
-
-    do_GET = do_PUT = do_PATCH = do_POST = do_DELETE = _serve
-
-    def log_message(self, format, *args) -> None:
-        _logger.debug("%s %s", self.address_string(), format % args)
-
-
-# --- A webhook receiver for tests ---------------------------------------------
-
-
-class WebhookRecorder:
-    """A local HTTP server recording the notifications POSTed to it.
-
-    Register :attr:`url` as the ``webhookUrl``: the PSP posts to
-    ``{url}/pix``. :attr:`notifications` holds ``(path, json)`` pairs;
-    :attr:`status` is what it answers.
-    """
-
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, status: int = 200):
-        self.host = host
-        self.status = status
-        self.notifications: list[tuple[str, Any]] = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length)
-                try:
-                    data = json.loads(raw)
-                except ValueError:
-                    data = raw
-                recorder.notifications.append((self.path, data))
-                self.send_response(recorder.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format, *args):
-                _logger.debug("webhook recorder: " + format, *args)
-
-        self._server = _Server((host, port), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            daemon=True,
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self._server.server_address[1]}/webhook"
-
-    def start(self) -> "WebhookRecorder":
-        if not self._thread.is_alive():
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-
-# --- Command line -------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m sandbox.pix_psp",
-        description="Serve a local API Pix PSP (sandbox) until interrupted.",
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8799)
-    parser.add_argument("--client-id", default="sandbox-client")
-    parser.add_argument("--client-secret", default="sandbox-secret")
-    parser.add_argument(
-        "--pix-key",
-        action="append",
-        dest="keys",
-        help=f"a Pix key of the receiver (repeatable; default {DEFAULT_KEY})",
-    )
-    parser.add_argument("--token-ttl", type=int, default=3600)
-    parser.add_argument(
-        "--tls", nargs=2, metavar=("CERTFILE", "KEYFILE"), help="serve HTTPS"
-    )
-    parser.add_argument(
-        "--client-ca", help="with --tls: require client certificates signed by this CA"
-    )
-    parser.add_argument("--spec", help="path of openapi.yaml (default: ../shared)")
-    parser.add_argument("-v", "--verbose", action="store_true")
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    if args.client_ca and not args.tls:
-        parser.error("--client-ca needs --tls")
-    sandbox = PixSandbox(
-        args.client_id,
-        args.client_secret,
-        host=args.host,
-        port=args.port,
-        keys=args.keys or (DEFAULT_KEY,),
-        token_ttl=args.token_ttl,
-        tls=tuple(args.tls) if args.tls else None,
-        client_ca=args.client_ca,
-        spec_path=args.spec,
-    )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    sandbox.start()
-    pay = (
-        f"curl -u {args.client_id}:{args.client_secret} -H 'Content-Type: "
-        f'application/json\' -d \'{{"txid": "<txid>", "data": "YYYY-MM-DD"}}\' '
-        f"{sandbox.origin}{CONTROL_PREFIX}/pay"
-    )
-    lines = [
-        "API Pix sandbox PSP",
-        f"  base URL:  {sandbox.base_url}",
-        f"  token URL: {sandbox.token_url}",
-        f"  client:    {args.client_id} / {args.client_secret}",
-        f"  Pix keys:  {', '.join(sandbox.keys)}",
-        f"  spec:      {len(sandbox.bundle.fixes)} fixes applied at load time",
-        f"  pay:       {pay}",
-        "Ctrl-C to stop.",
-    ]
-    print("\n".join(lines), flush=True)
-    try:
-        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stop serving
-            stop.wait()
-    finally:
-        sandbox.stop()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
