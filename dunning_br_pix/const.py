@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Constants of the ``dunning_pix`` payment provider."""
 
+from cobranca.pix import DEFAULT_EXPIRACAO, MAX_STATIC_TXID_LENGTH
+
 PROVIDER_CODE = "dunning_pix"
 
 #: Odoo's own payment methods the provider offers (``payment.payment_method_*``);
@@ -28,12 +30,13 @@ POLL_OVERLAP_MINUTES = 10
 #: First poll of a provider: how far back to look.
 POLL_FIRST_DAYS = 5
 
-#: ``calendario.expiracao`` of an immediate charge, in seconds.
-COB_EXPIRATION = 86400
+#: ``calendario.expiracao`` of an immediate charge, in seconds: the API's
+#: default, one day.
+COB_EXPIRATION = DEFAULT_EXPIRACAO
 
 #: Length of the txid of a static BR Code (``cobranca.pix.static_txid``): the
 #: matching of bank statement lines looks for runs of this many characters.
-STATIC_TXID_LENGTH = 25
+STATIC_TXID_LENGTH = MAX_STATIC_TXID_LENGTH
 #: Bank statement lines matched per batch (one flush and log line each).
 STATEMENT_MATCH_BATCH = 200
 

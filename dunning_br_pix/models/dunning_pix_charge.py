@@ -4,12 +4,21 @@ import hashlib
 import json
 import logging
 import re
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import requests
-from cobranca.charges import CONSUMER_FINE_CAP_PCT
-from cobranca.pix import PixApiError, PixError, charge_txid, cobv_body, parse_brcode
+from cobranca.charges import applicable_fine_pct, rebase_overdue_charge
+from cobranca.pix import (
+    DEFAULT_VALIDADE_APOS_VENCIMENTO,
+    PixApiError,
+    PixError,
+    api_percent,
+    charge_txid,
+    cobv_body,
+    fit_devedor_nome,
+    parse_brcode,
+)
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -24,7 +33,7 @@ CENT = Decimal("0.01")
 def _rate(value):
     """A rate of the policy as the API Pix carries it (2 decimals, never more
     than the policy says)."""
-    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_DOWN)
+    return api_percent(Decimal(str(value or 0)))
 
 
 class DunningPixCharge(models.Model):
@@ -146,12 +155,10 @@ class DunningPixCharge(models.Model):
         policy = self._dunning_pix_policy(move_line)
         residual = Decimal(str(move_line.amount_residual)).quantize(CENT)
         fine = interest = Decimal(0)
-        validity = 30
+        validity = DEFAULT_VALIDADE_APOS_VENCIMENTO
         if policy:
             terms = policy._late_charge_policy()
-            fine = terms.fine_pct
-            if partner._dunning_is_consumer():
-                fine = min(fine, terms.consumer_fine_cap_pct or CONSUMER_FINE_CAP_PCT)
+            fine = applicable_fine_pct(terms, consumer=partner._dunning_is_consumer())
             interest = terms.interest_monthly_pct
             validity = policy.pix_validity_days
         engine = self.env["dunning.engine"]
@@ -160,14 +167,14 @@ class DunningPixCharge(models.Model):
         if due < today:
             due = today
             if policy:
-                original = engine._late_charges(move_line, policy, today).total
-            fine = Decimal(0)
-            interest = (interest * residual / original).quantize(
-                CENT, rounding=ROUND_DOWN
-            )
+                rebased = rebase_overdue_charge(
+                    engine._late_charges(move_line, policy, today)
+                )
+                original = rebased.amount
+                fine, interest = rebased.fine_pct, rebased.interest_monthly_pct
         return cobv_body(
             devedor_cpf_or_cnpj=re.sub(r"[^0-9A-Za-z]", "", partner.vat or ""),
-            devedor_nome=(partner.name or "")[:200],
+            devedor_nome=fit_devedor_nome(partner.name),
             valor_original=original,
             data_vencimento=due,
             validade_apos_vencimento=validity,

@@ -1,5 +1,7 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from cobranca.pix import DEFAULT_VALIDADE_APOS_VENCIMENTO
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -9,7 +11,7 @@ class DunningPolicy(models.Model):
 
     pix_validity_days = fields.Integer(
         string="Pix Validity after Due Date (days)",
-        default=30,
+        default=DEFAULT_VALIDADE_APOS_VENCIMENTO,
         help="Calendar days after the due date during which the Pix charge can "
         "still be paid, with fine and interest (validadeAposVencimento).",
     )

@@ -15,8 +15,9 @@ from cobranca.pix import (
     PixApiClient,
     PixError,
     build_brcode,
+    fit_merchant_city,
+    fit_merchant_name,
     normalize_key,
-    to_ascii,
 )
 
 from odoo import api, fields, models
@@ -314,8 +315,8 @@ class PaymentProvider(models.Model):
         company = self.company_id
         return build_brcode(
             key=self.dunning_pix_key,
-            merchant_name=to_ascii(company.name or "").strip()[:25],
-            merchant_city=to_ascii(company.city or "Brasilia").strip()[:15],
+            merchant_name=fit_merchant_name(company.name),
+            merchant_city=fit_merchant_city(company.city or "Brasilia"),
             amount=amount,
             txid=txid,
         )

@@ -8,6 +8,8 @@ from cobranca.pix import (
     PixError,
     charge_txid,
     cob_body,
+    devolucao_id_from,
+    fit_devedor_nome,
     parse_brcode,
     static_txid,
 )
@@ -97,7 +99,7 @@ class PaymentTransaction(models.Model):
             chave=self.provider_id.dunning_pix_key,
             expiracao=const.COB_EXPIRATION,
             devedor_cpf_or_cnpj=document or None,
-            devedor_nome=(partner.name or "")[:200] if document else None,
+            devedor_nome=fit_devedor_nome(partner.name) if document else None,
             solicitacao_pagador=self.reference,
         )
         cob = self.provider_id._dunning_pix_client().put_cob(txid, body)
@@ -256,7 +258,7 @@ class PaymentTransaction(models.Model):
             return refund_tx
         if not self.provider_reference:
             raise UserError(self.env._("This transaction has no Pix to refund."))
-        refund_id = re.sub(r"[^0-9A-Za-z]", "", refund_tx.reference)[-35:]
+        refund_id = devolucao_id_from(refund_tx.reference)
         refund_tx.dunning_pix_refund_id = refund_id
         try:
             devolucao = self.provider_id._dunning_pix_client().put_devolucao(

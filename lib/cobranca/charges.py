@@ -14,11 +14,14 @@ Rules (see the project's DOMAIN.md, section 4):
 * A due date on a non-business day is extended to the next business day: paid
   by then, nothing is charged (Lei 7.089/1983 art. 1). Missed, interest runs
   from the original due date (STJ, REsp 1.954.924).
+* An overdue installment charged again with a new due date (a Pix charge
+  cannot fall due before it is created) keeps those terms: see
+  :func:`rebase_overdue_charge`.
 """
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .calendar import BankCalendar, check_date
 
@@ -36,6 +39,9 @@ MAX_FINE_PCT = HUNDRED
 MAX_INTEREST_MONTHLY_PCT = HUNDRED
 #: Interest pro rata die uses 30-day months (the CNAB "juros por dia" convention).
 DAYS_PER_MONTH = 30
+#: Precision of the rates a charge carries (the API Pix ``valorPerc``: two
+#: decimals).
+RATE_QUANTUM = Decimal("0.01")
 
 _NATIONAL_CALENDAR = BankCalendar()
 
@@ -96,6 +102,15 @@ def check_fine_for_consumer(
     if fine_pct > cap_pct:
         raise ConsumerFineCapError(fine_pct, cap_pct)
     return fine_pct
+
+
+def applicable_fine_pct(policy: "LateChargePolicy", *, consumer: bool) -> Decimal:
+    """The fine ``policy`` lets one charge this debtor, in percent: the
+    policy's, capped at ``policy.consumer_fine_cap_pct`` for a consumer (CDC
+    art. 52 §1)."""
+    if consumer:
+        return min(policy.fine_pct, policy.consumer_fine_cap_pct)
+    return policy.fine_pct
 
 
 def _check_range(value: object, name: str, maximum: Decimal) -> Decimal:
@@ -221,12 +236,10 @@ def compute_late_charges(
     if principal != round_cents(principal):
         raise ValueError(f"principal must be in whole cents, got {principal}")
     principal = round_cents(principal)
-    fine_pct = policy.fine_pct
-    capped = False
-    if consumer and fine_pct > policy.consumer_fine_cap_pct:
-        if not enforce_cap:
-            raise ConsumerFineCapError(fine_pct, policy.consumer_fine_cap_pct)
-        fine_pct, capped = policy.consumer_fine_cap_pct, True
+    fine_pct = applicable_fine_pct(policy, consumer=consumer)
+    capped = fine_pct < policy.fine_pct
+    if capped and not enforce_cap:
+        raise ConsumerFineCapError(policy.fine_pct, policy.consumer_fine_cap_pct)
     late = days_late(due, on, calendar)
     fine = interest = Decimal("0.00")
     if late:
@@ -243,4 +256,47 @@ def compute_late_charges(
         interest=interest,
         total=principal + fine + interest,
         capped=capped,
+    )
+
+
+@dataclass(frozen=True)
+class RebasedCharge:
+    """The terms of a charge that falls due on the day an overdue installment
+    is evaluated instead of on its own, past, due date.
+
+    ``amount`` is what is owed that day (principal, fine and interest so far);
+    ``fine_pct`` the fine still to charge if it is paid late again (0 once the
+    fine is in ``amount``: a fine is charged once); ``interest_monthly_pct``
+    the monthly rate that, charged on ``amount``, is the policy's simple
+    interest on the principal only.
+    """
+
+    amount: Decimal
+    fine_pct: Decimal
+    interest_monthly_pct: Decimal
+
+
+def rebase_overdue_charge(
+    late: LateCharges, quantum: Decimal = RATE_QUANTUM
+) -> RebasedCharge:
+    """Re-base the charge of an overdue installment on the day of ``late``.
+
+    A charge with due date cannot fall due in the past (API Pix: ``cobv``
+    ``dataDeVencimento`` on or after its creation): the installment is
+    charged ``late.total`` falling due that day. Interest must stay simple,
+    on the principal only (it may not be charged on the fine or on interest),
+    while the PSP will apply the rate to the whole new amount: the rate
+    becomes ``interest_monthly_pct × principal / total``, rounded down to
+    ``quantum`` so that it is never above the policy's (the debtor gains at
+    most ``quantum`` of rate a month on the amount). The fine, already in
+    the amount once the installment is late, is not charged again; when
+    nothing is late yet (a due date extended to a business day), the amount
+    is the principal and the applicable fine stays.
+    """
+    amount = late.total
+    rate = late.interest_monthly_pct * late.principal / amount
+    return RebasedCharge(
+        amount=amount,
+        fine_pct=Decimal(0) if late.days_late else late.fine_pct_applied,
+        interest_monthly_pct=rate.quantize(quantum, rounding=ROUND_DOWN),
     )

@@ -6,11 +6,14 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from cobranca.calendar import BankCalendar
 from cobranca.charges import (
+    RATE_QUANTUM,
     ConsumerFineCapError,
     LateChargePolicy,
+    applicable_fine_pct,
     check_fine_for_consumer,
     compute_late_charges,
     days_late,
+    rebase_overdue_charge,
 )
 from hypothesis import given
 from hypothesis import strategies as st
@@ -355,3 +358,84 @@ def test_interest_is_monotone_in_days_late(principal, days, more, fine_pct, inte
     assert before.interest <= after.interest
     if days:
         assert before.fine == after.fine  # charged once
+
+
+# --- The applicable fine ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fine, cap, consumer, expected",
+    [
+        ("10", "2", True, "2"),
+        ("10", "2", False, "10"),
+        ("1.5", "2", True, "1.5"),
+        ("10", "1", True, "1"),
+        ("10", "0", True, "0"),  # a policy may forbid fines on consumers
+    ],
+)
+def test_applicable_fine_pct(fine, cap, consumer, expected):
+    policy = LateChargePolicy(D(fine), D(1), consumer_fine_cap_pct=D(cap))
+    assert applicable_fine_pct(policy, consumer=consumer) == D(expected)
+
+
+# --- Re-basing an overdue installment on today --------------------------------
+
+
+def test_rebased_charge_by_hand():
+    # 1000.00 due 2 June, 2% fine, 1% a month, evaluated 30 days late:
+    # 1000 + 20 + 10 = 1030; 1% × 1000 / 1030 = 0.97087...% -> 0.97%.
+    rebased = rebase_overdue_charge(_charges("1000.00", 30, "2", "1"))
+    assert rebased.amount == D("1030.00")
+    assert rebased.fine_pct == 0
+    assert rebased.interest_monthly_pct == D("0.97")
+    # Per further month the PSP charges 1030 × 0.97% = 9.991 <= 10 (the
+    # policy's 1% of the principal), 0.009 less.
+
+
+def test_rebased_charge_when_nothing_is_late_yet():
+    # Due on Saturday 7 June 2025, evaluated on Monday 9 June (the effective
+    # due date): nothing is late, the fine is still to be charged.
+    late = compute_late_charges(
+        D("500.00"),
+        date(2025, 6, 7),
+        date(2025, 6, 9),
+        LateChargePolicy(D("2"), D("1.2345")),
+        consumer=False,
+        calendar=CAL,
+    )
+    rebased = rebase_overdue_charge(late)
+    assert (rebased.amount, rebased.fine_pct) == (D("500.00"), D("2"))
+    assert rebased.interest_monthly_pct == D("1.23")  # rounded down
+
+
+def test_rebased_charge_keeps_the_consumer_cap():
+    late = _charges("200.00", 0, "10", "1", consumer=True)
+    assert rebase_overdue_charge(late).fine_pct == D("2")
+
+
+RATES = st.decimals(min_value=D(0), max_value=D(100), places=4)
+
+
+@given(PRINCIPALS, DAYS_LATE, PCTS, RATES, st.booleans())
+def test_rebased_interest_stays_simple_on_the_principal(
+    principal, days, fine_pct, interest, consumer
+):
+    late = _charges(principal, days, fine_pct, interest, consumer)
+    rebased = rebase_overdue_charge(late)
+    assert rebased.amount == late.total
+    assert rebased.interest_monthly_pct % RATE_QUANTUM == 0
+    assert 0 <= rebased.interest_monthly_pct <= interest
+    # What the PSP adds per month on the new amount is never more than the
+    # policy's interest on the principal, and less by under one quantum of
+    # rate on the amount (the rounding down).
+    psp = rebased.amount * rebased.interest_monthly_pct
+    policy = late.principal * late.interest_monthly_pct
+    assert psp <= policy
+    assert policy - psp < rebased.amount * RATE_QUANTUM
+    # The fine is charged once: in the amount once late, still due otherwise.
+    if days and late.days_late:
+        assert rebased.fine_pct == 0
+    else:
+        assert rebased.fine_pct == late.fine_pct_applied
+    if consumer:
+        assert rebased.fine_pct <= D(2)
