@@ -40,7 +40,7 @@ STATIC_TXID_LENGTH = MAX_STATIC_TXID_LENGTH
 #: Bank statement lines matched per batch (one flush and log line each).
 STATEMENT_MATCH_BATCH = 200
 
-#: The sandbox PSP of the repository (``sandbox/pix_psp.py``): a provider in
+#: The sandbox PSP of the repository (package ``sandbox.pix_psp``): a provider in
 #: test mode whose API runs on one of these hosts offers "Simulate a Payment",
 #: which calls this control endpoint of the sandbox (not part of the API Pix).
 SANDBOX_HOSTS = ("127.0.0.1", "localhost", "::1")

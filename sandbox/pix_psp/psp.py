@@ -56,7 +56,7 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from .amounts import HUNDRED, ChargeNotPayable, CobVAmount, cobv_amount
 from .problems import Problem, request_violations, violacao
-from .server import Server, serve
+from .server import Served, serve
 from .spec import API_PREFIX, openapi_core_quiet, spec_bundle
 
 _logger = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ def _amount(text: str) -> Decimal:
     return Decimal(text)
 
 
-class PixSandbox:
+class PixSandbox(Served):
     """A running API Pix PSP on 127.0.0.1 (see the module docstring).
 
     :param client_id, client_secret: the only credentials accepted.
@@ -259,8 +259,6 @@ class PixSandbox:
         self._lock = threading.RLock()
         self._validation_lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server: Server | None = None
-        self._thread: threading.Thread | None = None
         self._next_loc = 1
         self._scopes = self._operation_scopes()
         self.all_scopes = frozenset(
@@ -271,32 +269,19 @@ class PixSandbox:
 
     # --- Lifecycle ------------------------------------------------------------
 
-    def start(self) -> "PixSandbox":
-        """Bind and serve in a background thread (once; again is a no-op)."""
-        if self._server is None:
-            self._stopping.clear()
-            self._server, self._thread = serve(
-                self.handle,
-                self.host,
-                self.requested_port,
-                tls=self.tls,
-                client_ca=self.client_ca,
-            )
-        return self
+    def _bind(self):
+        self._stopping.clear()
+        return serve(
+            self.handle,
+            self.host,
+            self.requested_port,
+            tls=self.tls,
+            client_ca=self.client_ca,
+        )
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
+        super().stop()
 
     @property
     def port(self) -> int:

@@ -88,10 +88,40 @@ def serve(
     return server, thread
 
 
+class Served:
+    """Something :func:`serve` answers for in a background thread, started
+    and stopped once (also as a context manager); :meth:`_bind` serves it."""
+
+    _server: Server | None = None
+    _thread: threading.Thread | None = None
+
+    def _bind(self) -> tuple[Server, threading.Thread]:
+        raise NotImplementedError
+
+    def start(self):
+        """Bind and serve in a background thread (once; again is a no-op)."""
+        if self._server is None:
+            self._server, self._thread = self._bind()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
 # --- A webhook receiver for tests ---------------------------------------------
 
 
-class WebhookRecorder:
+class WebhookRecorder(Served):
     """A local HTTP server recording the notifications POSTed to it.
 
     Register :attr:`url` as the ``webhookUrl``: the PSP posts to
@@ -104,8 +134,6 @@ class WebhookRecorder:
         self.port = port
         self.status = status
         self.notifications: list[tuple[str, Any]] = []
-        self._server: Server | None = None
-        self._thread: threading.Thread | None = None
 
     def _record(self, method, target, _headers, body):
         if method != "POST":
@@ -122,22 +150,5 @@ class WebhookRecorder:
         port = self._server.server_address[1] if self._server else self.port
         return f"http://{self.host}:{port}/webhook"
 
-    def start(self) -> "WebhookRecorder":
-        if self._server is None:
-            self._server, self._thread = serve(
-                self._record, self.host, self.port, name="webhook-recorder"
-            )
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = self._thread = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
+    def _bind(self):
+        return serve(self._record, self.host, self.port, name="webhook-recorder")
