@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The API Pix client against the sandbox PSP (a real HTTP server on 127.0.0.1)."""
 
+import contextlib
 import json
 import re
 import time
@@ -726,6 +727,26 @@ def test_errors_that_are_not_problem_json():
     assert [r.method for r in adapter.sent] == ["POST", "GET", "GET"]
 
 
+@contextlib.contextmanager
+def local_client(handle):
+    """A client of a real local server answering with ``handle(method,
+    target, headers, body) -> (status, headers, body)``; it records its
+    waits in ``sleeps``."""
+    server, thread = serve(handle, "127.0.0.1", 0)
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with PixApiClient(
+            origin + "/api/v2", origin + "/oauth/token", "id", "secret", **FAST
+        ) as client:
+            client.sleeps = []
+            client._sleep = client.sleeps.append
+            yield client
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 def test_a_502_page_from_a_proxy_is_retried_then_reported():
     """A proxy's HTML error page (a real local server): urllib3 retries it
     like any 5xx, then the client reports it."""
@@ -738,26 +759,33 @@ def test_a_502_page_from_a_proxy_is_retried_then_reported():
             return 200, {"Content-Type": "application/json"}, json.dumps(token).encode()
         return 502, {"Content-Type": "text/html"}, b"<html>Bad Gateway</html>"
 
-    server, thread = serve(proxy, "127.0.0.1", 0)
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with PixApiClient(
-            origin + "/api/v2", origin + "/oauth/token", "id", "secret", **FAST
-        ) as client:
-            client.sleeps = []
-            client._sleep = client.sleeps.append
-            with pytest.raises(PixApiUnavailable) as caught:
-                client.get_pix("E" + "1" * 31)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with local_client(proxy) as client, pytest.raises(PixApiUnavailable) as caught:
+        client.get_pix("E" + "1" * 31)
     assert (caught.value.status, caught.value.attempts) == (502, 3)
     assert "Bad Gateway" in str(caught.value)
     assert (
         hits == [("POST", "/oauth/token")] + [("GET", "/api/v2/pix/E" + "1" * 31)] * 3
     )
     assert client.sleeps == [0.01, 0.02]
+
+
+def test_the_token_request_is_never_sent_twice():
+    """A POST is not idempotent: a 503 of the token endpoint is reported at
+    once, without a second request."""
+    hits = []
+
+    def token_endpoint(method, target, _headers, _body):
+        hits.append((method, target))
+        return 503, {"Content-Type": "text/plain"}, b"busy"
+
+    with (
+        local_client(token_endpoint) as client,
+        pytest.raises(PixApiUnavailable) as caught,
+    ):
+        client.get_pix("E" + "1" * 31)
+    assert client.sleeps == []  # no retry, hence no wait
+    assert (caught.value.status, caught.value.attempts) == (503, 1)
+    assert hits == [("POST", "/oauth/token")]
 
 
 def test_a_session_given_is_used_as_is():
