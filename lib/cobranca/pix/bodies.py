@@ -134,28 +134,29 @@ def format_percent(value: Decimal | int, name: str) -> str:
     return format_amount(value, name, zero=True)
 
 
+def _check_id(value: str, pattern: re.Pattern, label: str, rule: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{label} must be a str, got {type(value).__name__}")
+    if not pattern.fullmatch(value):
+        raise ValueError(
+            f"{label} has {rule} characters [a-zA-Z0-9], got {len(value)}: {value!r}"
+        )
+    return value
+
+
 def validate_e2eid(e2eid: str) -> str:
     """Return ``e2eid`` if it is a Pix end-to-end id (32 ``[a-zA-Z0-9]``)."""
-    if not isinstance(e2eid, str):
-        raise TypeError(f"e2eid must be a str, got {type(e2eid).__name__}")
-    if not _E2EID.fullmatch(e2eid):
-        raise ValueError(
-            f"an end-to-end id (e2eid) has exactly 32 characters [a-zA-Z0-9], "
-            f"got {len(e2eid)}: {e2eid!r}"
-        )
-    return e2eid
+    return _check_id(e2eid, _E2EID, "an end-to-end id (e2eid)", "exactly 32")
 
 
 def validate_devolucao_id(devolucao_id: str) -> str:
     """Return ``devolucao_id`` if it is a refund id (1-35 ``[a-zA-Z0-9]``)."""
-    if not isinstance(devolucao_id, str):
-        raise TypeError(f"a refund id must be a str, got {type(devolucao_id).__name__}")
-    if not _DEVOLUCAO_ID.fullmatch(devolucao_id):
-        raise ValueError(
-            "a refund (devolucao) id has 1 to 35 characters [a-zA-Z0-9], "
-            f"got {devolucao_id!r}"
-        )
-    return devolucao_id
+    return _check_id(
+        devolucao_id,
+        _DEVOLUCAO_ID,
+        "a refund (devolucao) id",
+        f"1 to {MAX_DEVOLUCAO_ID_LENGTH}",
+    )
 
 
 def devolucao_id_from(reference: str) -> str:
