@@ -31,6 +31,10 @@ POLL_FIRST_DAYS = 5
 #: ``calendario.expiracao`` of an immediate charge, in seconds.
 COB_EXPIRATION = 86400
 
+#: Installments given a Pix charge per batch by the scheduled action (one
+#: commit each).
+CHARGES_PER_BATCH = 50
+
 #: Length of the txid of a static BR Code (``cobranca.pix.static_txid``): the
 #: matching of bank statement lines looks for runs of this many characters.
 STATIC_TXID_LENGTH = 25
