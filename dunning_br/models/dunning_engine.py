@@ -499,7 +499,7 @@ class DunningEngine(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 communications._dunning_prepare_batch()
-        except Exception:  # noqa: BLE001 - the reminders never wait for it
+        except Exception:
             _logger.exception(
                 "Preparing %s collection messages failed; they are sent without it",
                 len(communications),

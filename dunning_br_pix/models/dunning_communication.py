@@ -11,10 +11,11 @@ class DunningCommunication(models.Model):
     def _dunning_prepare_batch(self):
         """Create or revise the Pix charge of each installment of the batch
         before it is rendered: the messages then read the stored charges."""
-        super()._dunning_prepare_batch()
+        result = super()._dunning_prepare_batch()
         self.env["dunning.pix.charge"]._dunning_pix_prepare(
             self.history_ids.move_line_id
         )
+        return result
 
     def _dunning_payment_instructions(self, rows):
         """Add the Pix copia-e-cola and its QR code for each installment: the

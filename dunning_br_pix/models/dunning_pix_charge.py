@@ -365,9 +365,12 @@ class DunningPixCharge(models.Model):
         for provider in providers:
             tried = self.env["account.move.line"]
             while time.monotonic() < deadline:
-                lines = self._dunning_pix_lines_without_charge(
-                    provider, limit=batch_size + len(tried)
-                ) - tried
+                lines = (
+                    self._dunning_pix_lines_without_charge(
+                        provider, limit=batch_size + len(tried)
+                    )
+                    - tried
+                )
                 if not lines:
                     break
                 lines = lines[:batch_size]
