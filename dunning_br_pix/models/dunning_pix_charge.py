@@ -311,7 +311,8 @@ class DunningPixCharge(models.Model):
     @api.model
     def _dunning_pix_lines_without_charge(self, provider, limit=None):
         """Open installments of the provider's company with no Pix charge yet,
-        the earliest due first."""
+        the newest first (the régua's run makes the charges of the
+        installments it reminds itself)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -330,7 +331,7 @@ class DunningPixCharge(models.Model):
                    AND NOT EXISTS (
                        SELECT 1 FROM dunning_pix_charge c
                         WHERE c.move_line_id = aml.id)
-                 ORDER BY aml.date_maturity, aml.id
+                 ORDER BY aml.id DESC
                  LIMIT %(limit)s
                 """,
                 company=provider.company_id.id,

@@ -191,6 +191,30 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         (instruction,) = history.communication_id._dunning_lines()[0]["payment"]
         self.assertEqual(instruction["value"], charge.copia_e_cola)
 
+    def test_posting_an_invoice_schedules_its_charges(self):
+        cron = self.env.ref("dunning_br_pix.ir_cron_dunning_pix_charges")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        _move, line = self._installment()
+        self.assertGreater(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+        self.assertFalse(self.psp.api_requests())  # posting never waits for the PSP
+        self.assertEqual(
+            self.env["dunning.pix.charge"]._cron_dunning_pix_charges(), (1, 0)
+        )
+        charge = self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])
+        self.assertTrue(charge.copia_e_cola)
+
+    def test_charges_cron_stops_when_the_psp_is_down(self):
+        for days in (5, 6, 7):
+            self._installment(days=days)
+        self.psp.stop()
+        with self.assertLogs("odoo.addons.dunning_br_pix", "ERROR") as logs:
+            result = self.env["dunning.pix.charge"]._cron_dunning_pix_charges()
+        self.assertEqual(result, (0, 3))
+        # Called once, not once per installment.
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("does not answer", logs.output[0])
+
     def test_static_mode(self):
         self.provider.dunning_pix_mode = "static"
         move, _line = self._installment(days=5, amount=150.0)
