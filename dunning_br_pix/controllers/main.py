@@ -26,14 +26,13 @@ class DunningPixController(http.Controller):
     def dunning_pix_process(self, **post):
         """The customer got the Pix code: the transaction awaits the payment.
 
-        As in core ``payment_custom``, only the transaction this session is
-        following moves: core's ``/payment/transaction`` route, which created
-        it for the customer's own checkout, already put it in the session.
-        A reference from the body never puts a transaction in the session: an
-        unknown reference, or one that is not the session's, changes nothing
-        and gets the same answer (the status page of the session's own
-        transaction, if any), so the route tells nothing about other
-        transactions, not even whether they exist.
+        As core ``payment_custom``, the route never puts a transaction in the
+        session: core's ``/payment/transaction`` route, which created the
+        transaction of the customer's own checkout, already did. Only that
+        transaction moves to pending: an unknown reference, or one that is
+        not the session's, changes nothing and gets the same answer (the
+        status page of the session's own transaction, if any), so the route
+        tells nothing about other transactions, not even whether they exist.
         """
         tx = PaymentPostProcessing()._get_monitored_transaction()
         reference = post.get("reference")
