@@ -34,6 +34,10 @@ POLL_FIRST_DAYS = 5
 #: default, one day.
 COB_EXPIRATION = DEFAULT_EXPIRACAO
 
+#: Installments given a Pix charge per batch by the scheduled action (one
+#: commit each).
+CHARGES_PER_BATCH = 50
+
 #: Length of the txid of a static BR Code (``cobranca.pix.static_txid``): the
 #: matching of bank statement lines looks for runs of this many characters.
 STATIC_TXID_LENGTH = MAX_STATIC_TXID_LENGTH

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-from .res_partner import PAUSE_REASONS
+from .res_partner import COLLECTION_GROUPS, PAUSE_REASONS
 
 
 class AccountMove(models.Model):
@@ -14,14 +14,26 @@ class AccountMove(models.Model):
         check_company=True,
         copy=False,
         help="Overrides the customer's and the company's collection policy.",
+        groups=COLLECTION_GROUPS,
     )
-    dunning_excluded = fields.Boolean(string="Excluded from Collection", copy=False)
-    dunning_exclusion_reason = fields.Char(string="Exclusion Reason", copy=False)
-    dunning_pause_until = fields.Date(string="Collection Paused Until", copy=False)
+    dunning_excluded = fields.Boolean(
+        string="Excluded from Collection", copy=False, groups=COLLECTION_GROUPS
+    )
+    dunning_exclusion_reason = fields.Char(
+        string="Exclusion Reason", copy=False, groups=COLLECTION_GROUPS
+    )
+    dunning_pause_until = fields.Date(
+        string="Collection Paused Until", copy=False, groups=COLLECTION_GROUPS
+    )
     dunning_pause_reason = fields.Selection(
-        PAUSE_REASONS, string="Pause Reason", copy=False
+        PAUSE_REASONS,
+        string="Pause Reason",
+        copy=False,
+        groups=COLLECTION_GROUPS,
     )
-    dunning_history_ids = fields.One2many("dunning.history", "move_id")
+    dunning_history_ids = fields.One2many(
+        "dunning.history", "move_id", groups=COLLECTION_GROUPS
+    )
 
     def _dunning_policy(self):
         """The collection policy of the invoice: its own, else its customer's

@@ -219,12 +219,22 @@ class DunningCommunication(models.Model):
             )
         return text
 
+    def _dunning_prepare_batch(self):
+        """Hook called by the engine on a batch of messages before any of them
+        is rendered: payment addons create or revise here, at their PSP, what
+        :meth:`_dunning_payment_instructions` shows, so that rendering only
+        reads stored records. It runs in a savepoint of its own and must not
+        delay the reminders: what cannot be prepared now is left out."""
+
     def _dunning_payment_instructions(self, rows):
         """How to pay each installment: ``{history id: [instruction, ...]}``.
 
         An instruction is a dict with ``label`` and ``value`` (text to copy,
         e.g. a Pix copia-e-cola or a linha digitável) and optionally ``image``
-        (a data URL, e.g. a QR code). Payment addons extend this hook.
+        (a data URL, e.g. a QR code), or, when the code is not ready yet, a
+        ``label`` and a ``note`` saying so. Payment addons extend this hook;
+        it only reads what :meth:`_dunning_prepare_batch` stored (rendering
+        never calls a PSP).
         """
         return {}
 

@@ -450,6 +450,7 @@ class DunningEngine(models.AbstractModel):
         """Send the messages channel by channel (a channel may work on the whole
         batch at once, e.g. one PDF rendering for all letters). A message that
         fails marks its rows failed and never stops the run."""
+        self._prepare_batch(communications)
         failures = {}
         for channel in set(communications.mapped("channel")):
             batch = communications.filtered(lambda c, ch=channel: c.channel == ch)
@@ -488,6 +489,21 @@ class DunningEngine(models.AbstractModel):
             )
             sent |= communication
         self._log_in_chatters(sent)
+
+    @api.model
+    def _prepare_batch(self, communications):
+        """Before any message of the batch is rendered, let the addons prepare
+        what the messages show (``dunning.communication._dunning_prepare_batch``,
+        e.g. payment codes created at a PSP), in a savepoint of its own: what
+        cannot be prepared now is shown later, the reminders go anyway."""
+        try:
+            with self.env.cr.savepoint():
+                communications._dunning_prepare_batch()
+        except Exception:
+            _logger.exception(
+                "Preparing %s collection messages failed; they are sent without it",
+                len(communications),
+            )
 
     @api.model
     def _skip_reason(self, row, company, today, notices):

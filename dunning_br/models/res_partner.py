@@ -4,6 +4,12 @@ from cobranca.documents import is_valid_cnpj, is_valid_cpf
 
 from odoo import api, fields, models
 
+#: The collection fields that are the company's internal business (who
+#: follows the customer, why collection is paused or stopped, the listing
+#: flag): readable and writable by the collection groups only. The régua
+#: reads them as the system (sudo); portal pages never show them.
+COLLECTION_GROUPS = "dunning_br.group_dunning_user"
+
 PAUSE_REASONS = [
     ("dispute", "Dispute"),
     ("promise", "Payment promise"),
@@ -20,39 +26,58 @@ class ResPartner(models.Model):
         string="Collection Policy",
         help="Overrides the company's default policy for this customer's invoices "
         "of the policy's company.",
+        groups=COLLECTION_GROUPS,
     )
     dunning_collector_id = fields.Many2one(
-        "res.users", string="Collector", help="Who follows this customer's debts."
+        "res.users",
+        string="Collector",
+        help="Who follows this customer's debts.",
+        groups=COLLECTION_GROUPS,
     )
     dunning_excluded = fields.Boolean(
         string="Excluded from Collection",
         help="No reminder is sent to this customer until this box is cleared.",
+        groups=COLLECTION_GROUPS,
     )
-    dunning_exclusion_reason = fields.Char(string="Exclusion Reason")
+    dunning_exclusion_reason = fields.Char(
+        string="Exclusion Reason", groups=COLLECTION_GROUPS
+    )
     dunning_pause_until = fields.Date(
         string="Collection Paused Until",
         help="No reminder is sent up to this date included; collection resumes by "
         "itself the day after.",
+        groups=COLLECTION_GROUPS,
     )
-    dunning_pause_reason = fields.Selection(PAUSE_REASONS, string="Pause Reason")
-    dunning_pause_note = fields.Char(string="Pause Note")
+    dunning_pause_reason = fields.Selection(
+        PAUSE_REASONS, string="Pause Reason", groups=COLLECTION_GROUPS
+    )
+    dunning_pause_note = fields.Char(string="Pause Note", groups=COLLECTION_GROUPS)
     dunning_opt_out_email = fields.Boolean(
         string="No Collection E-mails",
         help="The customer asked not to receive collection e-mails.",
     )
     dunning_opt_out_letter = fields.Boolean(string="No Collection Letters")
     dunning_negativation_flag = fields.Boolean(
-        string="Flagged for Listing or Protest", readonly=True
+        string="Flagged for Listing or Protest",
+        readonly=True,
+        groups=COLLECTION_GROUPS,
     )
-    dunning_negativation_date = fields.Date(string="Flagged On", readonly=True)
-    dunning_history_count = fields.Integer(compute="_compute_dunning_history_count")
+    dunning_negativation_date = fields.Date(
+        string="Flagged On", readonly=True, groups=COLLECTION_GROUPS
+    )
+    dunning_history_count = fields.Integer(
+        compute="_compute_dunning_history_count", groups=COLLECTION_GROUPS
+    )
     dunning_overdue_amount = fields.Monetary(
         string="Overdue Amount",
         compute="_compute_dunning_overdue_amount",
         currency_field="dunning_currency_id",
+        groups=COLLECTION_GROUPS,
     )
     dunning_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_dunning_overdue_amount"
+        "res.currency",
+        compute="_compute_dunning_overdue_amount",
+        groups=COLLECTION_GROUPS,
     )
 
     def _compute_dunning_history_count(self):

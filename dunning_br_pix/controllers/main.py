@@ -24,15 +24,26 @@ class DunningPixController(http.Controller):
         const.PROCESS_ROUTE, type="http", auth="public", methods=["POST"], csrf=False
     )
     def dunning_pix_process(self, **post):
-        """The customer got the Pix code: the transaction awaits the payment."""
-        tx = (
-            request.env["payment.transaction"]
-            .sudo()
-            ._handle_notification_data(
-                const.PROVIDER_CODE, {"reference": post.get("reference")}
-            )
-        )
-        PaymentPostProcessing.monitor_transaction(tx)
+        """The customer got the Pix code: the transaction awaits the payment.
+
+        As core ``payment_custom``, the route never puts a transaction in the
+        session: core's ``/payment/transaction`` route, which created the
+        transaction of the customer's own checkout, already did. Only that
+        transaction moves to pending: an unknown reference, or one that is
+        not the session's, changes nothing and gets the same answer (the
+        status page of the session's own transaction, if any), so the route
+        tells nothing about other transactions, not even whether they exist.
+        """
+        tx = PaymentPostProcessing()._get_monitored_transaction()
+        reference = post.get("reference")
+        if (
+            tx
+            and isinstance(reference, str)
+            and tx.provider_code == const.PROVIDER_CODE
+            and tx.reference == reference
+            and tx.state == "draft"
+        ):
+            tx._handle_notification_data(const.PROVIDER_CODE, {"reference": reference})
         return request.redirect("/payment/status")
 
     @http.route(

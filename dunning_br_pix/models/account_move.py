@@ -6,7 +6,7 @@ from decimal import Decimal
 from cobranca.pix import PixError, static_txid
 
 from odoo import models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -16,7 +16,14 @@ class AccountMove(models.Model):
 
     def action_dunning_pix_charges(self):
         """Create (or bring up to date) the Pix charge of each open installment
-        and show them."""
+        and show them: the company's business with its PSP, for the
+        collection users."""
+        if not self.env.su and not self.env.user.has_group(
+            "dunning_br.group_dunning_user"
+        ):
+            raise AccessError(
+                self.env._("Only the collection users create or revise Pix charges.")
+            )
         self.check_access("read")
         lines = self.filtered(lambda m: m.is_sale_document() and m.state == "posted")
         lines = lines.line_ids.filtered(
@@ -40,11 +47,30 @@ class AccountMove(models.Model):
         action["domain"] = [("move_id", "in", self.ids)]
         return action
 
+    def _post(self, soft=True):
+        """A customer invoice posted in a company with a Pix provider in
+        dynamic mode: its installments get their charges soon, from the
+        scheduled action (posting never waits for the PSP)."""
+        posted = super()._post(soft=soft)
+        invoices = posted.filtered(lambda move: move.move_type == "out_invoice")
+        providers = self.env["payment.provider"]
+        if any(
+            providers._dunning_pix_for_company(company).dunning_pix_mode == "dynamic"
+            for company in invoices.company_id
+        ):
+            cron = self.env.ref(
+                "dunning_br_pix.ir_cron_dunning_pix_charges", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
+        return posted
+
     def _dunning_pix_portal_installments(self):
         """The open installments of the invoice with how to pay each by Pix,
         for the customer portal: due date, open amount, amount due today
         (with the fine and interest of the collection policy) and the Pix
-        instruction (``account.move.line._dunning_pix_instruction``)."""
+        instruction (``account.move.line._dunning_pix_instruction``, which
+        only reads the stored charges: the page never calls the PSP)."""
         self.ensure_one()
         if not self.is_sale_document() or self.state != "posted":
             return []
@@ -89,13 +115,15 @@ class AccountMoveLine(models.Model):
     def _dunning_pix_instruction(self, amount, image_url=False, provider=None):
         """How to pay this installment by Pix: ``{label, value, image}`` with
         the copia-e-cola and its QR code, or None without an enabled Pix
-        provider. Dynamic mode: the installment's charge with due date (the
-        PSP adds the fine and interest on the day of payment); static mode: a
-        BR Code of ``amount`` (Decimal, the updated total) with a txid unique
-        to the installment. The one place reminders and the portal get it.
-        With ``image_url``, the QR code is an absolute URL (for e-mails)
-        instead of a data URL; ``provider``: the company's, when the caller
-        has it already."""
+        provider. Dynamic mode: the installment's stored charge with due date
+        (the PSP adds the fine and interest on the day of payment); when it
+        has none up to date yet, ``{label, note}`` saying that the code will
+        be available soon. Static mode: a BR Code of ``amount`` (Decimal, the
+        updated total) with a txid unique to the installment. Never calls the
+        PSP: the run and the scheduled actions create and revise the charges.
+        The one place reminders and the portal get it. With ``image_url``,
+        the QR code is an absolute URL (for e-mails) instead of a data URL;
+        ``provider``: the company's, when the caller has it already."""
         self.ensure_one()
         providers = self.env["payment.provider"]
         provider = provider or providers._dunning_pix_for_company(self.company_id)
@@ -103,12 +131,21 @@ class AccountMoveLine(models.Model):
             return None
         try:
             if provider.dunning_pix_mode == "dynamic":
-                charge = (
+                payload = (
                     self.env["dunning.pix.charge"]
-                    .sudo()
-                    ._dunning_pix_ensure(self, provider)
+                    ._dunning_pix_current(self, provider)
+                    .copia_e_cola
                 )
-                payload = charge.copia_e_cola
+                if not payload:
+                    return {
+                        "label": self.env._("Pix"),
+                        "value": False,
+                        "image": False,
+                        "note": self.env._(
+                            "the Pix code of this installment will be available "
+                            "soon on the invoice page."
+                        ),
+                    }
             else:
                 uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
                 payload = provider._dunning_pix_static_brcode(

@@ -4,6 +4,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -12,6 +13,8 @@ from cobranca.charges import applicable_fine_pct, rebase_overdue_charge
 from cobranca.pix import (
     DEFAULT_VALIDADE_APOS_VENCIMENTO,
     PixApiError,
+    PixApiTimeout,
+    PixApiUnavailable,
     PixError,
     api_percent,
     charge_txid,
@@ -21,7 +24,8 @@ from cobranca.pix import (
 )
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .. import const
 
@@ -248,6 +252,140 @@ class DunningPixCharge(models.Model):
             charges |= charge
         return charges
 
+    @api.model
+    def _dunning_pix_current(self, move_line, provider):
+        """The stored charge of ``move_line`` if it is active and up to date
+        (what rendering shows), else an empty recordset. Reads only: creating
+        and revising charges is the run's and the scheduled action's job."""
+        charge = self.sudo().search(
+            [("txid", "=", self._dunning_pix_txid(move_line)), ("state", "=", "active")]
+        )
+        if not charge.copia_e_cola or charge.provider_id != provider:
+            return self.browse()
+        digest = self._digest(self._dunning_pix_inputs(provider, move_line.sudo()))
+        return charge if charge.body_digest == digest else self.browse()
+
+    @api.model
+    def _dunning_pix_prepare(self, move_lines, down=None):
+        """Create or revise the charges of ``move_lines`` (open installments of
+        companies with a Pix provider in dynamic mode) before they are shown:
+        the régua's batch, the scheduled action. Each installment in a
+        savepoint; a PSP that does not answer is not called again for the
+        rest of ``move_lines``. Never raises: an installment whose charge
+        could not be made shows no Pix code until a later run makes it.
+        Return the charges ready; ``down`` (a set), if given, gets the
+        providers whose PSP did not answer."""
+        providers = {}
+        down = set() if down is None else down
+        ready = self.browse()
+        for line in move_lines.sudo():
+            company = line.company_id
+            if company not in providers:
+                providers[company] = self.env[
+                    "payment.provider"
+                ]._dunning_pix_for_company(company)
+            provider = providers[company]
+            if (
+                not provider
+                or provider.dunning_pix_mode != "dynamic"
+                or provider in down
+                or line.reconciled
+            ):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    ready |= self._dunning_pix_ensure(line, provider)
+            except (PixApiTimeout, PixApiUnavailable) as error:
+                down.add(provider)
+                _logger.error(
+                    "Pix charges of %s delayed, the PSP does not answer: %s",
+                    provider.name,
+                    error,
+                )
+            except (PixError, UserError, ValueError) as error:
+                _logger.error("No Pix charge for %s: %s", line.display_name, error)
+                self.sudo().search(
+                    [("txid", "=", self._dunning_pix_txid(line))]
+                ).last_error = str(error)
+        return ready
+
+    @api.model
+    def _dunning_pix_lines_without_charge(self, provider, limit=None):
+        """Open installments of the provider's company with no Pix charge yet,
+        the newest first (the régua's run makes the charges of the
+        installments it reminds itself)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.id
+                  FROM account_move_line aml
+                  JOIN account_move am ON am.id = aml.move_id
+                  JOIN res_currency cur ON cur.id = aml.currency_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.display_type = 'payment_term'
+                   AND aml.parent_state = 'posted'
+                   AND am.move_type = 'out_invoice'
+                   AND NOT aml.reconciled
+                   AND aml.amount_residual > 0
+                   AND cur.name IN %(currencies)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM dunning_pix_charge c
+                        WHERE c.move_line_id = aml.id)
+                 ORDER BY aml.id DESC
+                 LIMIT %(limit)s
+                """,
+                company=provider.company_id.id,
+                currencies=tuple(const.SUPPORTED_CURRENCIES),
+                limit=limit,
+            )
+        )
+        return self.env["account.move.line"].browse(
+            line_id for (line_id,) in self.env.cr.fetchall()
+        )
+
+    @api.model
+    def _cron_dunning_pix_charges(self, batch_size=const.CHARGES_PER_BATCH):
+        """Scheduled action: create the Pix charge of each open installment
+        that has none yet (new invoices), batch by batch, each committed, so
+        that the invoice page and the reminders have a code to show. A PSP
+        that does not answer ends the run; the next one goes on."""
+        engine = self.env["dunning.engine"]
+        deadline = engine._deadline()
+        done = remaining = 0
+        providers = (
+            self.env["payment.provider"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", const.PROVIDER_CODE),
+                    ("state", "in", ("enabled", "test")),
+                    ("dunning_pix_mode", "=", "dynamic"),
+                ]
+            )
+        )
+        for provider in providers:
+            tried = self.env["account.move.line"]
+            while time.monotonic() < deadline:
+                lines = (
+                    self._dunning_pix_lines_without_charge(
+                        provider, limit=batch_size + len(tried)
+                    )
+                    - tried
+                )
+                if not lines:
+                    break
+                lines = lines[:batch_size]
+                tried |= lines
+                down = set()
+                done += len(self._dunning_pix_prepare(lines, down))
+                engine._commit()
+                if down:
+                    break  # the PSP does not answer: the next run goes on
+            remaining += len(self._dunning_pix_lines_without_charge(provider))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
+
     def _dunning_pix_values(self, cobv):
         payload = cobv.get("pixCopiaECola")
         if payload:
@@ -313,8 +451,16 @@ class DunningPixCharge(models.Model):
         """Demo and tests only: ask the sandbox PSP of the repository to pay
         the charge today (``POST /sandbox/pay``, outside the API Pix). The
         sandbox then notifies the webhook, which books the Pix as for a real
-        one; this method writes nothing itself."""
+        one; this method writes nothing itself. A collection manager's
+        action: it books a payment."""
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(
+            "dunning_br.group_dunning_manager"
+        ):
+            raise AccessError(
+                self.env._("Only the collection managers simulate Pix payments.")
+            )
+        self.check_access("read")
         origin = self._dunning_pix_sandbox_origin()
         if not origin or self.state != "active":
             raise UserError(

@@ -146,8 +146,74 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
             [("model", "=", "dunning.communication"), ("res_id", "=", communication.id)]
         )
         self.assertIn(html_escape(url), mail.body_html)
+        # The run created the charge before rendering: the e-mail carries it.
+        self.assertEqual(len(self._requests("PUT", "cobv")), 1)
+        self.assertIn(html_escape(charge.copia_e_cola), mail.body_html)
         letter = line._dunning_pix_instruction(Decimal("1000.00"))
         self.assertTrue(letter["image"].startswith("data:image/png;base64,"))
+
+    def test_psp_down_delays_the_pix_code_not_the_reminder(self):
+        move, line = self._installment(days=5)
+        self.psp.stop()
+        with self.assertLogs("odoo.addons.dunning_br_pix", "ERROR") as logs:
+            self.engine._run_for(self.company, today=self.run_day)
+        self.assertIn("does not answer", "\n".join(logs.output))
+        history = self._history(move)
+        self.assertEqual(history.state, "sent")
+        mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "dunning.communication"),
+                ("res_id", "=", history.communication_id.id),
+            ]
+        )
+        self.assertTrue(mail)
+        self.assertIn("will be available soon", mail.body_html)
+        self.assertNotIn("/report/barcode/", mail.body_html)
+        self.assertFalse(
+            self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])
+        )
+        # Rendering it again reads what is stored: no call to the PSP.
+        self.psp.start()
+        (instruction,) = history.communication_id._dunning_lines()[0]["payment"]
+        self.assertFalse(instruction["value"])
+        self.assertEqual(self.psp.requests, [])
+        # The scheduled action makes the charge once the PSP is back.
+        self.provider.write(
+            {
+                "dunning_pix_base_url": self.psp.base_url,
+                "dunning_pix_token_url": self.psp.token_url,
+            }
+        )
+        self.env["dunning.pix.charge"]._cron_dunning_pix_charges()
+        charge = self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])
+        self.assertTrue(charge.copia_e_cola)
+        history.communication_id.invalidate_recordset()
+        (instruction,) = history.communication_id._dunning_lines()[0]["payment"]
+        self.assertEqual(instruction["value"], charge.copia_e_cola)
+
+    def test_posting_an_invoice_schedules_its_charges(self):
+        cron = self.env.ref("dunning_br_pix.ir_cron_dunning_pix_charges")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        _move, line = self._installment()
+        self.assertGreater(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+        self.assertFalse(self.psp.api_requests())  # posting never waits for the PSP
+        self.assertEqual(
+            self.env["dunning.pix.charge"]._cron_dunning_pix_charges(), (1, 0)
+        )
+        charge = self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])
+        self.assertTrue(charge.copia_e_cola)
+
+    def test_charges_cron_stops_when_the_psp_is_down(self):
+        for days in (5, 6, 7):
+            self._installment(days=days)
+        self.psp.stop()
+        with self.assertLogs("odoo.addons.dunning_br_pix", "ERROR") as logs:
+            result = self.env["dunning.pix.charge"]._cron_dunning_pix_charges()
+        self.assertEqual(result, (0, 3))
+        # Called once, not once per installment.
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("does not answer", logs.output[0])
 
     def test_static_mode(self):
         self.provider.dunning_pix_mode = "static"
@@ -259,7 +325,7 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
         billing = new_test_user(
             self.env,
             "pix_billing_button",
-            groups="account.group_account_invoice",
+            groups="dunning_br.group_dunning_user",
             company_id=self.company.id,
             company_ids=[(6, 0, self.company.ids)],
         )

@@ -85,17 +85,36 @@ class TestPixPortal(PixSandboxCommon, HttpCase):
             [Decimal("500.00")],
         )
 
-    def test_dynamic_code_is_the_charge_of_the_installment(self):
+    def test_dynamic_code_is_the_stored_charge_and_the_page_never_calls_the_psp(
+        self,
+    ):
         move, lines = self._two_installments()
-        _text, codes = self._page_codes(move)
-        charges = self.env["dunning.pix.charge"].search(
-            [("move_line_id", "in", lines.ids)]
-        )
-        self.assertEqual(len(charges), 2)
-        self.assertEqual(sorted(codes), sorted(charges.mapped("copia_e_cola")))
-        # Opening the page again creates no other charge.
-        self._page_codes(move)
+        charges = self.env["dunning.pix.charge"]
+        # No charge yet: the page says the code comes soon, and the PSP hears
+        # nothing (no token, no charge) while it renders.
+        text, codes = self._page_codes(move)
+        self.assertFalse(codes)
+        self.assertEqual(text.count("o_dunning_pix_soon"), 2)
+        self.assertEqual(self.psp.requests, [])
+        self.assertFalse(charges.search([("move_line_id", "in", lines.ids)]))
+        # The scheduled action creates the charges; the page shows them.
+        self.assertEqual(charges._cron_dunning_pix_charges(), (2, 0))
+        stored = charges.search([("move_line_id", "in", lines.ids)])
+        self.assertEqual(len(stored), 2)
         self.assertEqual(len(self._requests("PUT", "cobv")), 2)
+        before = len(self.psp.requests)
+        _text, codes = self._page_codes(move)
+        self.assertEqual(sorted(codes), sorted(stored.mapped("copia_e_cola")))
+        self.assertEqual(len(self.psp.requests), before)
+        # An installment changed (partly paid): its charge is out of date,
+        # so the page shows no stale code, still without calling the PSP.
+        self.env["account.payment.register"].with_context(
+            active_model="account.move.line", active_ids=lines[1].ids
+        ).create({"amount": 100.0})._create_payments()
+        text, codes = self._page_codes(move)
+        self.assertEqual(len(codes), 1)
+        self.assertEqual(text.count("o_dunning_pix_soon"), 1)
+        self.assertEqual(len(self.psp.requests), before)
 
     def test_qr_link_of_an_email_reminder_serves_the_image(self):
         self.provider.dunning_pix_mode = "static"
