@@ -22,6 +22,7 @@
         "views/dunning_policy_views.xml",
         "views/dunning_history_views.xml",
         "views/res_partner_views.xml",
+        "wizards/dunning_activation_wizard_views.xml",
     ],
     "demo": ["demo/dunning_demo.xml"],
     "installable": True,
