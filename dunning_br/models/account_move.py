@@ -34,10 +34,13 @@ class AccountMove(models.Model):
         partner_policy = self.commercial_partner_id.dunning_policy_id
         if partner_policy.company_id != self.company_id or not partner_policy.active:
             partner_policy = self.env["dunning.policy"]
-        return resolve_policy(
-            {
-                "invoice": self.dunning_policy_id,
-                "customer": partner_policy,
-                "company": self.company_id.dunning_policy_id,
-            }
-        ) or self.env["dunning.policy"]
+        return (
+            resolve_policy(
+                {
+                    "invoice": self.dunning_policy_id,
+                    "customer": partner_policy,
+                    "company": self.company_id.dunning_policy_id,
+                }
+            )
+            or self.env["dunning.policy"]
+        )

@@ -63,7 +63,9 @@ class DunningEngine(models.AbstractModel):
         work remains."""
         deadline = self._deadline(time_budget)
         done = remaining = 0
-        companies = self.env["res.company"].sudo().search([("dunning_active", "=", True)])
+        companies = (
+            self.env["res.company"].sudo().search([("dunning_active", "=", True)])
+        )
         for company in companies:
             today = self._today(company)
             if not company._dunning_is_live(today):

@@ -79,9 +79,7 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
-            problems = company._dunning_collector_problems(
-                company.dunning_collector_id
-            )
+            problems = company._dunning_collector_problems(company.dunning_collector_id)
             if company.dunning_collector_id and problems:
                 raise ValidationError("\n".join(problems))
 

@@ -65,7 +65,9 @@ class DunningCommon(AccountTestInvoicingCommon):
         cls.step_10 = cls.policy.step_ids.filtered(lambda s: s.offset_days == 10)
         cls.step_30 = cls.policy.step_ids.filtered(lambda s: s.offset_days == 30)
         cls.engine = cls.env["dunning.engine"]
-        cls.collector = cls._collector(cls.company, "carla.cobradora", "Carla Cobradora")
+        cls.collector = cls._collector(
+            cls.company, "carla.cobradora", "Carla Cobradora"
+        )
         cls._activate(cls.company, cls.collector)
 
     @classmethod

@@ -39,9 +39,7 @@ class TestDunningGoLive(DunningCommon):
         )
 
     def _deactivate(self):
-        self.company.write(
-            {"dunning_active": False, "dunning_go_live_date": False}
-        )
+        self.company.write({"dunning_active": False, "dunning_go_live_date": False})
 
     def _sent(self):
         return self.env["dunning.history"].search(
@@ -64,7 +62,9 @@ class TestDunningGoLive(DunningCommon):
 
     @freeze_time(TODAY + NOON)
     def test_nothing_is_sent_until_the_collection_is_activated(self):
-        self.assertFalse(self.env["res.company"].create({"name": "Nova"}).dunning_active)
+        self.assertFalse(
+            self.env["res.company"].create({"name": "Nova"}).dunning_active
+        )
         self._deactivate()
         partner = self._customer("Cliente Antigo")
         move = self._invoice(partner, "2025-01-09")  # 60 days overdue
@@ -155,7 +155,10 @@ class TestDunningGoLive(DunningCommon):
         self.assertFalse(wizard.left_out_ids)
         wizard.action_activate()
         self.assertTrue(self.company.dunning_catch_up_legal)
-        self.assertIn("without an earlier reminder: yes", self.company.partner_id.message_ids[0].body)
+        self.assertIn(
+            "without an earlier reminder: yes",
+            self.company.partner_id.message_ids[0].body,
+        )
         self.engine._run_for(self.company)
         self.assertEqual(self._history(legal).step_id, self.step_30)
         self.assertEqual(self._history(legal).state, "sent")

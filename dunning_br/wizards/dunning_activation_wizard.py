@@ -185,9 +185,7 @@ class DunningActivationWizard(models.TransientModel):
         company = self.company_id.sudo()
         today = self.env["dunning.engine"]._today(company)
         if self.go_live_date < today:
-            raise UserError(
-                self.env._("The go-live date cannot be in the past.")
-            )
+            raise UserError(self.env._("The go-live date cannot be in the past."))
         if self.max_catch_up_days < 0:
             raise UserError(self.env._("The maximum catch-up cannot be negative."))
         problems = company._dunning_collector_problems(self.collector_id)
@@ -205,9 +203,7 @@ class DunningActivationWizard(models.TransientModel):
             }
         )
         body = Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._(
-                "Collection activated by %(user)s.", user=self.env.user.name
-            ),
+            self.env._("Collection activated by %(user)s.", user=self.env.user.name),
             Markup().join(
                 Markup("<li>%s</li>") % line
                 for line in (
@@ -283,8 +279,7 @@ class DunningActivationWizardLine(models.TransientModel):
         if reason == BEYOND_CATCH_UP:
             if days_from == days_to:
                 return self.env._(
-                    "Step fell due %(days)s days ago, beyond the %(max)s-day "
-                    "catch-up.",
+                    "Step fell due %(days)s days ago, beyond the %(max)s-day catch-up.",
                     days=days_from,
                     max=max_days,
                 )

@@ -30,7 +30,9 @@ def test_ordered_sources_is_the_coalesce_order():
     ]
 
 
-@given(st.fixed_dictionaries({s: st.none() | st.integers(1, 9) for s in POLICY_SOURCES}))
+@given(
+    st.fixed_dictionaries({s: st.none() | st.integers(1, 9) for s in POLICY_SOURCES})
+)
 def test_resolve_is_coalesce(candidates):
     """SQL's COALESCE over ordered_sources is resolve_policy."""
     coalesce = next(

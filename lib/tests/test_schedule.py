@@ -408,8 +408,11 @@ def test_catch_up_windows_match_latest_due_step(due, delta, steps, catch_up, dat
     expected = latest_due_step(
         due, steps, today, CAL, catch_up=catch_up, received=received
     )
-    found = [(s, w) for s, w in catch_up_windows(steps, today, CAL, catch_up).items()
-             if due in w.window]
+    found = [
+        (s, w)
+        for s, w in catch_up_windows(steps, today, CAL, catch_up).items()
+        if due in w.window
+    ]
     if expected == (None, None):
         assert found == []
         return
