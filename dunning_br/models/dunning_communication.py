@@ -505,7 +505,9 @@ class DunningCommunication(models.Model):
         activity_type = self.step_id.activity_type_id or self.env.ref(
             "mail.mail_activity_data_call"
         )
-        self.partner_id.activity_schedule(
+        # The collector's notification is queued, never sent from inside
+        # the run's transaction (a batch rolled back must send nothing).
+        self.partner_id.with_context(mail_notify_force_send=False).activity_schedule(
             activity_type_id=activity_type.id,
             summary=self.name,
             note=self.env._(
