@@ -4,13 +4,15 @@
 activates it; the first run's catch-up is limited; the collector is the
 contact of every message."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from cobranca.schedule import UNLIMITED, CatchUp, latest_due_step
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import DunningCommon
 
@@ -242,3 +244,86 @@ class TestDunningGoLive(DunningCommon):
         )
         self.engine._run_for(self.company)
         self.assertFalse(self._history(move))
+
+    @freeze_time(TODAY + NOON)
+    def test_selection_matches_the_schedule_oracle(self):
+        """The set-based selection (due pairs, and pairs left out with their
+        reason) is exactly ``cobranca.schedule.latest_due_step`` applied to
+        each installment, for several catch-up settings and days."""
+        partner = self._customer("Cliente Oraculo")
+        moves = [
+            self._invoice(partner, date(2024, 12, 1) + timedelta(days=3 * n))
+            for n in range(36)
+        ]
+        lines = self.env["account.move.line"].concat(
+            *(
+                move.line_ids.filtered(lambda ml: ml.display_type == "payment_term")
+                for move in moves
+            )
+        )
+        rows = []
+        for n, line in enumerate(lines):
+            for step, state, wanted in (
+                (self.step_3, "sent", n % 3 == 0),
+                (self.step_before, "skipped", n % 4 == 1),
+            ):
+                if wanted:
+                    rows.append(
+                        {
+                            "company_id": self.company.id,
+                            "policy_id": self.policy.id,
+                            "step_id": step.id,
+                            "move_line_id": line.id,
+                            "move_id": line.move_id.id,
+                            "partner_id": partner.id,
+                            "channel": step.channel,
+                            "state": state,
+                            "skip_reason": "paused" if state == "skipped" else False,
+                            "run_date": line.date_maturity,
+                        }
+                    )
+        history = self.env["dunning.history"].sudo().create(rows)  # the run writes it
+        steps = [step._schedule_step() for step in self.policy.step_ids]
+        calendar = self.engine._calendar(self.company)
+        reasons = set()
+        for today in (date(2025, 3, 10), date(2025, 3, 5), date(2025, 2, 17)):
+            for catch_up in (
+                CatchUp(),
+                CatchUp(max_days=10),
+                CatchUp(max_days=60, legal_without_earlier=True),
+                UNLIMITED,
+            ):
+                found = {}
+                for left_out in (False, True):
+                    query = self.engine._due_pairs_query(
+                        self.company,
+                        today,
+                        SQL("aml.id, w.step_id, v.reason"),
+                        catch_up=catch_up,
+                        left_out=left_out,
+                    )
+                    self.env.cr.execute(query)
+                    found.update(
+                        ((line, step), reason)
+                        for line, step, reason in self.env.cr.fetchall()
+                    )
+                expected = {}
+                for line in lines:
+                    done = history.filtered(lambda h, ml=line: h.move_line_id == ml)
+                    step, reason = latest_due_step(
+                        line.date_maturity,
+                        steps,
+                        today,
+                        calendar,
+                        already_done=set(done.step_id.ids),
+                        catch_up=catch_up,
+                        received=set(
+                            done.filtered(lambda h: h.state == "sent").step_id.ids
+                        ),
+                    )
+                    if step:
+                        expected[line.id, step.key] = reason
+                self.assertEqual(found, expected, (today, catch_up))
+                reasons.update(expected.values())
+        # The data exercises both limits, and pairs sent.
+        self.assertEqual(reasons, {None, "beyond_catch_up", "legal_without_earlier"})
