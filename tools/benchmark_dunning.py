@@ -309,13 +309,39 @@ def _ensure_chart(env, company):
         company.email = "cobranca@bench.example.com"
 
 
-def generate(env, installments, day):
-    """N open installments of N/20 customers, cloned from one ORM invoice."""
+def _activate(env, company, day, max_catch_up_days, catch_up_legal):
+    """Switch the company's régua on from ``day`` (nothing is sent for a
+    company before a collection manager activates it), with a collector."""
+    collector = env["res.users"].create(
+        {
+            "name": "Bench Collector",
+            "login": "bench.collector",
+            "email": "collector@bench.example.com",
+            "phone": "+55 11 3000-0000",
+            "company_id": company.id,
+            "company_ids": [(6, 0, company.ids)],
+        }
+    )
+    company.write(
+        {
+            "dunning_active": True,
+            "dunning_go_live_date": day,
+            "dunning_collector_id": collector.id,
+            "dunning_max_catch_up_days": max_catch_up_days,
+            "dunning_catch_up_legal": catch_up_legal,
+        }
+    )
+
+
+def generate(env, installments, day, max_catch_up_days=30, catch_up_legal=False):
+    """N open installments of N/20 customers, cloned from one ORM invoice;
+    the company's collection activated on ``day``."""
     from odoo.tools import SQL
 
     cr = env.cr
     company = env.ref("base.main_company")
     _ensure_chart(env, company)
+    _activate(env, company, day, max_catch_up_days, catch_up_legal)
     invoices = -(-installments // INSTALLMENTS_PER_INVOICE)
     total = invoices * INSTALLMENTS_PER_INVOICE
     customers = max(1, round(total / INSTALLMENTS_PER_CUSTOMER))
@@ -457,6 +483,8 @@ def generate(env, installments, day):
     cr.execute("ANALYZE")
     return {
         "company_id": company.id,
+        "max_catch_up_days": max_catch_up_days,
+        "catch_up_legal": catch_up_legal,
         "installments": total,
         "invoices": invoices,
         "customers": customers,
@@ -610,16 +638,26 @@ def _expected_pairs(env, company, today):
     if not calendar.is_business_day(today):
         return set()
     steps = [step._schedule_step() for step in company.dunning_policy_id.step_ids]
+    catch_up = company._dunning_catch_up()
     done = defaultdict(set)
-    env.cr.execute("SELECT move_line_id, step_id FROM dunning_history")
-    for line_id, step_id in env.cr.fetchall():
+    received = defaultdict(set)
+    env.cr.execute("SELECT move_line_id, step_id, state FROM dunning_history")
+    for line_id, step_id, state in env.cr.fetchall():
         done[line_id].add(step_id)
+        if state == "sent":
+            received[line_id].add(step_id)
     cache = {}
     expected = set()
     for line_id, due in _open_installments(env.cr, company.id):
-        key = (due, frozenset(done.get(line_id, ())))
+        key = (
+            due,
+            frozenset(done.get(line_id, ())),
+            frozenset(received.get(line_id, ())),
+        )
         if key not in cache:
-            cache[key] = due_step(due, steps, today, calendar, key[1])
+            cache[key] = due_step(
+                due, steps, today, calendar, key[1], catch_up=catch_up, received=key[2]
+            )
         if cache[key] is not None:
             expected.add((line_id, cache[key].key))
     return expected
@@ -997,6 +1035,22 @@ def _parse_args():
     )
     parser.add_argument("--json", metavar="FILE", help="write the figures here")
     parser.add_argument(
+        "--max-catch-up-days",
+        type=int,
+        default=30,
+        metavar="D",
+        help="the company's maximum catch-up when activated (default 30, the "
+        "product's default; 200 makes every old installment get its latest "
+        "step, as before the activation existed)",
+    )
+    parser.add_argument(
+        "--catch-up-legal",
+        action="store_true",
+        help="the manager allows legal steps by catch-up without an earlier "
+        "reminder (with --max-catch-up-days 200: the first run's workload "
+        "before the activation existed)",
+    )
+    parser.add_argument(
         "--concurrent",
         action="store_true",
         help="also run (a) in two processes at once on a copy and check it",
@@ -1120,7 +1174,13 @@ def benchmark(options, env, package_dir, db_args, data_dir):
         print(f"generating {options.installments:,} installments", flush=True)
         start = time.perf_counter()
         with registry.cursor() as cr:
-            data = generate(_new_env(cr), options.installments, options.day)
+            data = generate(
+                _new_env(cr),
+                options.installments,
+                options.day,
+                options.max_catch_up_days,
+                options.catch_up_legal,
+            )
         data["generation_s"] = round(time.perf_counter() - start, 2)
         report["report_print_delay_ms"] = _print_delay(registry, options.print_delay)
         with registry.cursor() as cr:

@@ -1,5 +1,7 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from cobranca.policy import resolve_policy
+
 from odoo import fields, models
 
 from .res_partner import COLLECTION_GROUPS, PAUSE_REASONS
@@ -36,15 +38,21 @@ class AccountMove(models.Model):
     )
 
     def _dunning_policy(self):
-        """The collection policy of the invoice: its own, else its customer's
-        (an active one of the invoice's company), else the company default;
-        the same precedence as the daily run's selection."""
+        """The collection policy of the invoice, by ``cobranca.policy``'s
+        precedence (the daily run's selection builds its SQL from it): its
+        own, else its customer's (an active one of the invoice's company),
+        else the company default."""
         self.ensure_one()
         partner_policy = self.commercial_partner_id.dunning_policy_id
         if partner_policy.company_id != self.company_id or not partner_policy.active:
             partner_policy = self.env["dunning.policy"]
         return (
-            self.dunning_policy_id
-            or partner_policy
-            or self.company_id.dunning_policy_id
+            resolve_policy(
+                {
+                    "invoice": self.dunning_policy_id,
+                    "customer": partner_policy,
+                    "company": self.company_id.dunning_policy_id,
+                }
+            )
+            or self.env["dunning.policy"]
         )

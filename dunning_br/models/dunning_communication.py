@@ -4,6 +4,7 @@ import functools
 import logging
 import subprocess
 import time
+from collections import defaultdict
 from decimal import Decimal
 
 from cobranca.words import amount_in_words
@@ -239,9 +240,25 @@ class DunningCommunication(models.Model):
         return {}
 
     def _dunning_collector(self):
-        """The person the customer can talk to about this message."""
+        """The person the customer can talk to about this message (CDC art.
+        42-A), its e-mail's author and reply-to: the customer's collector when
+        it is a complete contact, else the company's default collector; never
+        the user running the job."""
         self.ensure_one()
-        return self.partner_id.dunning_collector_id or self.env.user
+        company = self.company_id.sudo()
+        collector = self.partner_id.sudo().dunning_collector_id
+        if collector and not company._dunning_collector_problems(collector):
+            return collector
+        return company.dunning_collector_id
+
+    def _notify_get_reply_to(self, default=None):
+        """Replies to a collection e-mail go to its collector."""
+        result = super()._notify_get_reply_to(default=default)
+        for message in self:
+            collector = message._dunning_collector()
+            if collector.email:
+                result[message.id] = collector.email_formatted
+        return result
 
     def _fmt(self, amount):
         return format_amount(self.env, amount, self.currency_id)
@@ -300,25 +317,35 @@ class DunningCommunication(models.Model):
         """Post ``template`` on each message of ``self`` as an e-mail to its
         customer (comment mode of the mail composer: in the chatter, and
         queued for sending)."""
-        composer = (
-            self.env["mail.compose.message"]
-            .with_context(
-                default_composition_mode="comment",
-                default_model=self._name,
-                default_res_ids=self.ids,
-                default_template_id=template.id,
-                mail_notify_force_send=False,
+        by_collector = defaultdict(lambda: self.browse())
+        for communication in self:
+            by_collector[communication._dunning_collector()] |= communication
+        by_record = {}
+        for collector, communications in by_collector.items():
+            composer = (
+                self.env["mail.compose.message"]
+                .with_context(
+                    default_composition_mode="comment",
+                    default_model=self._name,
+                    default_res_ids=communications.ids,
+                    default_template_id=template.id,
+                    mail_notify_force_send=False,
+                )
+                .create(
+                    {
+                        "message_type": "notification",
+                        "subtype_id": self.env.ref("mail.mt_comment").id,
+                    }
+                )
             )
-            .create(
-                {
-                    "message_type": "notification",
-                    "subtype_id": self.env.ref("mail.mt_comment").id,
-                }
-            )
-        )
-        # The recipients come from the template, rendered per message.
-        _mails, messages = composer._action_send_mail()
-        by_record = {message.res_id: message for message in messages}
+            if collector:
+                # The collector writes, not the user running the job. Set
+                # after the creation: the sender (the template's) and the
+                # author come from one compute.
+                composer.author_id = collector.partner_id
+            # The recipients come from the template, rendered per message.
+            _mails, messages = composer._action_send_mail()
+            by_record.update((message.res_id, message) for message in messages)
         for communication in self:
             message = by_record[communication.id]
             if communication.partner_id not in message.partner_ids:
@@ -488,7 +515,9 @@ class DunningCommunication(models.Model):
         activity_type = self.step_id.activity_type_id or self.env.ref(
             "mail.mail_activity_data_call"
         )
-        self.partner_id.activity_schedule(
+        # The collector's notification is queued, never sent from inside
+        # the run's transaction (a batch rolled back must send nothing).
+        self.partner_id.with_context(mail_notify_force_send=False).activity_schedule(
             activity_type_id=activity_type.id,
             summary=self.name,
             note=self.env._(
@@ -496,7 +525,11 @@ class DunningCommunication(models.Model):
                 residual=self._fmt(self.amount_residual),
                 total=self._fmt(self.amount_total),
             ),
-            user_id=self._dunning_collector().id,
+            # The customer's own collector follows up, even when the
+            # company's collector is the contact named in the messages.
+            user_id=(
+                self.partner_id.dunning_collector_id or self._dunning_collector()
+            ).id,
         )
 
 

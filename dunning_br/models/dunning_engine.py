@@ -2,11 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The daily run of the régua de cobrança.
 
+0. Only the companies whose collection a collection manager activated
+   (``res.company.dunning_active``, from their go-live date) are run.
 1. **Select** (one read-only query per company): the customers that have
    (installment, step) pairs due today. The due dates of each step come from
-   ``cobranca.schedule.latest_step_window``, so an installment gets only its
-   latest due step (catch-up). Failed rows that may be retried are put back
-   to pending.
+   ``cobranca.schedule.catch_up_windows``, so an installment gets only its
+   latest due step (catch-up), within the company's catch-up limits (a step
+   too old, or a legal step for an installment that received no earlier
+   step, is left out). Failed rows that may be retried are put back to
+   pending.
 2. **Process** the customers in batches. A batch takes an advisory lock per
    customer, inserts their due pairs as ``pending`` history rows (the unique
    constraint on (installment, step) and the anti-join on later steps make
@@ -25,7 +29,13 @@ from decimal import Decimal
 
 from cobranca.calendar import BankCalendar
 from cobranca.charges import compute_late_charges
-from cobranca.schedule import latest_step_window
+from cobranca.policy import ordered_sources
+from cobranca.schedule import (
+    BEYOND_CATCH_UP,
+    LEGAL_WITHOUT_EARLIER,
+    catch_up_windows,
+    step_send_date,
+)
 from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
@@ -53,8 +63,13 @@ class DunningEngine(models.AbstractModel):
         work remains."""
         deadline = self._deadline(time_budget)
         done = remaining = 0
-        for company in self.env["res.company"].sudo().search([]):
+        companies = (
+            self.env["res.company"].sudo().search([("dunning_active", "=", True)])
+        )
+        for company in companies:
             today = self._today(company)
+            if not company._dunning_is_live(today):
+                continue
             engine = self.sudo().with_company(company)
             partner_ids = engine._select_due(company, today)
             self._commit()
@@ -113,8 +128,8 @@ class DunningEngine(models.AbstractModel):
     # 1. Selection
     # ------------------------------------------------------------------
     @api.model
-    def _windows(self, company, today):
-        """``[(policy, step, DueWindow)]`` of the steps due today."""
+    def _windows(self, company, today, catch_up):
+        """``[(policy, step, CatchUpWindow)]`` of the steps due today."""
         calendar = self._calendar(company)
         result = []
         policies = self.env["dunning.policy"].search(
@@ -122,36 +137,68 @@ class DunningEngine(models.AbstractModel):
         )
         for policy in policies:
             steps = {step._schedule_step(): step for step in policy.step_ids}
-            for schedule_step, window in latest_step_window(
-                steps, today, calendar
+            for schedule_step, window in catch_up_windows(
+                steps, today, calendar, catch_up
             ).items():
                 result.append((policy, steps[schedule_step], window))
         return result
 
     @api.model
-    def _due_pairs_query(self, company, today, select, partner_ids=None):
+    def _policy_sql(self, company):
+        """The policy of an invoice (``am``) whose customer's policy is joined
+        as ``pp``: ``cobranca.policy``'s precedence as a COALESCE."""
+        return SQL(
+            "COALESCE(%s)",
+            SQL(", ").join(
+                ordered_sources(
+                    {
+                        "invoice": SQL("am.dunning_policy_id"),
+                        "customer": SQL("pp.id"),
+                        "company": SQL("%s::int", company.dunning_policy_id.id or None),
+                    }
+                )
+            ),
+        )
+
+    @api.model
+    def _due_pairs_query(
+        self, company, today, select, partner_ids=None, catch_up=None, left_out=False
+    ):
         """The (installment, step) pairs due today and not yet executed (of
         the customers ``partner_ids`` if given), with ``select`` as the SELECT
-        list; ``None`` when nothing can be due."""
+        list; ``None`` when nothing can be due.
+
+        ``catch_up`` (``cobranca.schedule.CatchUp``) defaults to the company's
+        and then requires its collection to be live today; a preview passes
+        its own. ``v.reason`` says why catch-up leaves a pair out (NULL: it is
+        due); the pairs left out are selected instead of the due ones when
+        ``left_out``."""
         if not self._calendar(company).is_business_day(today):
             return None  # reminders are never sent on non-business days
+        if catch_up is None:
+            if not company._dunning_is_live(today):
+                return None  # nothing is sent before the collection is activated
+            catch_up = company._dunning_catch_up()
         self.env.flush_all()  # the query reads invoices, partners, history
-        windows = self._windows(company, today)
+        windows = self._windows(company, today, catch_up)
         if not windows:
             return None
         values = SQL(", ").join(
             SQL(
-                "(%s::int, %s::int, %s::varchar, %s::int, %s::date, %s::date)",
+                "(%s::int, %s::int, %s::varchar, %s::int, %s::date, %s::date,"
+                " %s::date, %s::date, %s::bool)",
                 policy.id,
                 step.id,
                 step.channel,
                 step.offset_days,
-                window.start,
-                window.end,
+                window.window.start,
+                window.window.end,
+                window.on_time_from,
+                window.catch_up_from,
+                step._schedule_step().legal,
             )
             for policy, step, window in windows
         )
-        default_policy = company.dunning_policy_id.id or None
         return SQL(
             """
             SELECT %(select)s
@@ -163,11 +210,27 @@ class DunningEngine(models.AbstractModel):
                     AND pp.company_id = aml.company_id
                     AND pp.active
               JOIN (VALUES %(values)s)
-                   AS w(policy_id, step_id, channel, offset_days, due_from, due_to)
-                ON w.policy_id = COALESCE(am.dunning_policy_id, pp.id, %(default)s)
+                   AS w(policy_id, step_id, channel, offset_days, due_from, due_to,
+                        on_time_from, catch_up_from, legal)
+                ON w.policy_id = %(policy)s
                AND aml.date_maturity < w.due_to
                AND (w.due_from IS NULL OR aml.date_maturity >= w.due_from)
+             CROSS JOIN LATERAL (
+                 SELECT CASE
+                   WHEN aml.date_maturity >= w.on_time_from THEN NULL
+                   WHEN aml.date_maturity < w.catch_up_from THEN %(beyond)s
+                   WHEN w.legal AND NOT %(legal_ok)s AND NOT EXISTS (
+                       SELECT 1
+                         FROM dunning_history eh
+                         JOIN dunning_policy_step es ON es.id = eh.step_id
+                        WHERE eh.move_line_id = aml.id
+                          AND eh.state = 'sent'
+                          AND es.policy_id = w.policy_id
+                          AND es.offset_days < w.offset_days)
+                   THEN %(legal)s
+                 END AS reason) v
              WHERE aml.company_id = %(company)s
+               AND v.reason IS %(left_out)s
                AND %(partners)s
                AND aml.display_type = 'payment_term'
                AND aml.parent_state = 'posted'
@@ -184,7 +247,11 @@ class DunningEngine(models.AbstractModel):
             """,
             select=select,
             values=values,
-            default=default_policy,
+            policy=self._policy_sql(company),
+            beyond=BEYOND_CATCH_UP,
+            legal=LEGAL_WITHOUT_EARLIER,
+            legal_ok=catch_up.legal_without_earlier,
+            left_out=SQL("NOT NULL" if left_out else "NULL"),
             company=company.id,
             partners=SQL("TRUE")
             if partner_ids is None
@@ -198,6 +265,11 @@ class DunningEngine(models.AbstractModel):
         that may be retried are put back to pending here)."""
         if not self._calendar(company).is_business_day(today):
             return []  # nothing is sent, nor retried, on non-business days
+        if not company._dunning_is_live(today):
+            _logger.info(
+                "Collection of %s not active on %s: nothing sent", company.name, today
+            )
+            return []
         self._retry_failed(company, today)
         partner_ids = set()
         query = self._due_pairs_query(
@@ -296,9 +368,12 @@ class DunningEngine(models.AbstractModel):
         )
 
     @api.model
-    def _preview(self, company, today):
-        """What a run would do today, without doing it: ``[(step, count)]``."""
-        query = self._due_pairs_query(company, today, SQL("w.step_id, count(*)"))
+    def _preview(self, company, today, catch_up=None):
+        """What a run would do today, without doing it: ``[(step, count)]``
+        (``catch_up``: see :meth:`_due_pairs_query`)."""
+        query = self._due_pairs_query(
+            company, today, SQL("w.step_id, count(*)"), catch_up=catch_up
+        )
         counts = {}
         if query is not None:
             self.env.cr.execute(SQL("%s GROUP BY w.step_id", query))
@@ -315,6 +390,39 @@ class DunningEngine(models.AbstractModel):
             counts[step_id] = counts.get(step_id, 0) + count
         steps = self.env["dunning.policy.step"].browse(counts)
         return [(step, counts[step.id]) for step in steps.sorted("offset_days")]
+
+    @api.model
+    def _preview_left_out(self, company, today, catch_up):
+        """The pairs that catch-up leaves out today (one aggregate query):
+        ``[(step, reason, count, days_from, days_to)]``, ``days_*`` the range
+        of how many days ago the step fell due for them."""
+        query = self._due_pairs_query(
+            company,
+            today,
+            SQL(
+                "w.step_id, v.reason, count(*), min(aml.date_maturity),"
+                " max(aml.date_maturity)"
+            ),
+            catch_up=catch_up,
+            left_out=True,
+        )
+        if query is None:
+            return []
+        self.env.cr.execute(SQL("%s GROUP BY w.step_id, v.reason", query))
+        calendar = self._calendar(company)
+        Step = self.env["dunning.policy.step"]
+        result = []
+        for step_id, reason, count, oldest, newest in self.env.cr.fetchall():
+            step = Step.browse(step_id)
+            schedule_step = step._schedule_step()
+            # The send date grows with the due date: the oldest due date fell
+            # due the longest ago.
+            days = [
+                (today - step_send_date(due, schedule_step, calendar)).days
+                for due in (newest, oldest)
+            ]
+            result.append((step, reason, count, *days))
+        return sorted(result, key=lambda r: (r[0].offset_days, r[1]))
 
     # ------------------------------------------------------------------
     # 2. Processing

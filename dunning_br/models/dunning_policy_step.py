@@ -1,6 +1,6 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from cobranca.schedule import Step
+from cobranca.schedule import LEGAL_TONES, Step
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -108,4 +108,12 @@ class DunningPolicyStep(models.Model):
             key=self.id,
             offset_days=self.offset_days,
             business_days=self.day_type == "business",
+            legal=self._is_legal(),
         )
+
+    def _is_legal(self):
+        """Whether the step has legal effect (extrajudicial notice, prior
+        notice of listing, flag for listing): never caught up for an
+        installment that received no earlier step (``cobranca.schedule``)."""
+        self.ensure_one()
+        return self.tone in LEGAL_TONES or self.flag_negativation

@@ -5,3 +5,4 @@ from . import test_dunning_smtp
 from . import test_dunning_actions
 from . import test_dunning_letters
 from . import test_dunning_access
+from . import test_dunning_golive

@@ -2,12 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Test helpers shared by the dunning_br addons."""
 
+from datetime import date
 from pathlib import Path
 
 import polib
 
 from odoo import Command, fields
 from odoo.modules.module import get_module_path
+from odoo.tests import new_test_user
 from odoo.tools.translate import TranslationModuleReader
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -63,6 +65,37 @@ class DunningCommon(AccountTestInvoicingCommon):
         cls.step_10 = cls.policy.step_ids.filtered(lambda s: s.offset_days == 10)
         cls.step_30 = cls.policy.step_ids.filtered(lambda s: s.offset_days == 30)
         cls.engine = cls.env["dunning.engine"]
+        cls.collector = cls._collector(
+            cls.company, "carla.cobradora", "Carla Cobradora"
+        )
+        cls._activate(cls.company, cls.collector)
+
+    @classmethod
+    def _collector(cls, company, login, name):
+        """An internal user of ``company`` that can be its collector."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            name=name,
+            email=f"{login}@example.com",
+            phone="+55 11 3333-4444",
+            groups="base.group_user",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
+    @classmethod
+    def _activate(cls, company, collector, go_live=date(2000, 1, 1), **values):
+        """Switch the régua of ``company`` on (as the activation wizard does)
+        from ``go_live``, long before the tests' days."""
+        company.write(
+            {
+                "dunning_active": True,
+                "dunning_go_live_date": go_live,
+                "dunning_collector_id": collector.id,
+                **values,
+            }
+        )
 
     @classmethod
     def _create_policy(cls, company, **values):

@@ -26,7 +26,8 @@ class TestDunningActions(DunningCommon):
         with freeze_time("2025-02-03" + NOON):
             move = self._invoice(partner, "2025-01-03", amount=1000.0)
         # The first run, on Wednesday 05/03, catches up with the latest due step:
-        # the D+30 letter.
+        # the D+30 letter (the manager allowed legal steps by catch-up).
+        self.company.dunning_catch_up_legal = True
         with freeze_time("2025-03-05" + NOON):
             self.engine._run_for(self.company)
         row = self._history(move).filtered(lambda h: h.step_id == self.step_30)
@@ -65,6 +66,7 @@ class TestDunningActions(DunningCommon):
 
     def test_a_letter_that_cannot_be_rendered_stays_queued(self):
         partners = [self._customer(name) for name in ("Carta Boa", "Carta Ruim")]
+        self.company.dunning_catch_up_legal = True  # the D+30 letter is caught up
         with freeze_time("2025-02-03" + NOON):
             for partner in partners:
                 self._invoice(partner, "2025-01-03")

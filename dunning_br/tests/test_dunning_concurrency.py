@@ -58,6 +58,23 @@ class TestDunningConcurrentRuns(BaseCase):
                 }
             )
             company.dunning_policy_id = policy
+            collector = env["res.users"].create(
+                {
+                    "name": "Cobradora Concorrente",
+                    "login": f"cobradora.{company.id}",
+                    "email": "cobradora@example.com",
+                    "phone": "+55 11 3333-4444",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                }
+            )
+            company.write(
+                {
+                    "dunning_active": True,
+                    "dunning_go_live_date": DAY,
+                    "dunning_collector_id": collector.id,
+                }
+            )
             partners = env["res.partner"].create(
                 [
                     {
@@ -98,7 +115,9 @@ class TestDunningConcurrentRuns(BaseCase):
         # the scheduled action in this database works on it.
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["res.company"].browse(cls.company_id).dunning_policy_id.active = False
+            company = env["res.company"].browse(cls.company_id)
+            company.dunning_policy_id.active = False
+            company.dunning_active = False
         super().tearDownClass()
 
     def _run_in_thread(self, barrier, errors):

@@ -29,6 +29,7 @@ class TestDunningLetterPrinting(DunningCommon, HttpCase):
         with freeze_time("2025-02-03" + NOON):
             for partner in partners:
                 cls._invoice(partner, "2025-01-03")
+        cls.company.dunning_catch_up_legal = True  # the D+30 letter is caught up
         with freeze_time("2025-03-05" + NOON):
             cls.engine._run_for(cls.company)
         cls.letters = cls.env["dunning.communication"].search(

@@ -379,12 +379,18 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(self._history(inv_partner_policy).policy_id, strict)
         self.assertEqual(self._history(inv_invoice_policy).policy_id, strict)
         self.assertEqual(self._history(inv_company_policy).policy_id, self.policy)
+        # The screens' Python (account.move._dunning_policy) agrees.
+        for move in (inv_partner_policy, inv_invoice_policy, inv_company_policy):
+            self.assertEqual(move._dunning_policy(), self._history(move).policy_id)
 
     @freeze_time(TODAY + NOON)
     def test_multi_company_isolation(self):
         other_company = self.setup_other_company()["company"]
         other_policy = self._create_policy(other_company)
         other_company.dunning_policy_id = other_policy
+        self._activate(
+            other_company, self._collector(other_company, "outra.cobradora", "Outra")
+        )
         partner = self._customer("Cliente Duas Empresas")
         mine = self._invoice(partner, "2025-03-07")
         theirs = self._invoice(partner, "2025-03-07", company=other_company)

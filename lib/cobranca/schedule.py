@@ -26,11 +26,26 @@ intervals: this is what lets a database select due installments with a date
 range (:func:`due_dates_for_send_date`, :func:`latest_step_window`).
 
 Catch-up (:func:`due_step`): a run that was missed for some days never sends
-the stale steps; it sends only the latest due step, once.
+the stale steps; it sends only the latest due step, once. A step is *caught
+up* when it is sent after its send date (a first run, a run that was missed,
+an invoice entered late). :class:`CatchUp` limits that:
+
+- a step whose send date is more than ``max_days`` days before today is not
+  caught up (on the first run of a company, an old debt does not get the step
+  it would have got weeks ago);
+- a legal step (:attr:`Step.legal`: extrajudicial notice, prior notice of
+  credit-bureau listing, flag for listing) is not caught up for an
+  installment that did not receive an earlier step of the schedule, unless
+  ``legal_without_earlier`` says so: a legal notice must never be the first
+  message a customer gets from a first run.
+
+Steps sent on their send date are never limited. :func:`catch_up_verdict`
+says why a step is left out; :func:`catch_up_windows` gives the same rules as
+date intervals, for a database to apply them set-based.
 """
 
 from collections.abc import Collection, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .calendar import ONE_DAY, BankCalendar, check_date
@@ -44,11 +59,14 @@ class Step:
     :param offset_days: days from the due date: negative before it, 0 on it,
         positive after it.
     :param business_days: count ``offset_days`` in business days.
+    :param legal: the step has legal effect (extrajudicial notice, prior
+        notice of listing, flag for listing): see :class:`CatchUp`.
     """
 
     key: str | int
     offset_days: int
     business_days: bool = False
+    legal: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.key, bool) or not isinstance(self.key, str | int):
@@ -60,11 +78,53 @@ class Step:
                 "Step offset_days must be an int, got "
                 f"{type(self.offset_days).__name__}"
             )
-        if not isinstance(self.business_days, bool):
-            raise TypeError(
-                "Step business_days must be a bool, got "
-                f"{type(self.business_days).__name__}"
+        for name in ("business_days", "legal"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(
+                    f"Step {name} must be a bool, got "
+                    f"{type(getattr(self, name)).__name__}"
+                )
+
+
+#: Tones of the steps that have legal effect (see :class:`CatchUp`).
+LEGAL_TONES = frozenset({"extrajudicial", "negativation"})
+
+#: Default of :attr:`CatchUp.max_days`.
+DEFAULT_MAX_CATCH_UP_DAYS = 30
+
+#: Why :func:`catch_up_verdict` leaves a step out.
+BEYOND_CATCH_UP = "beyond_catch_up"
+LEGAL_WITHOUT_EARLIER = "legal_without_earlier"
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """How far a run catches up on steps whose send date is past.
+
+    :param max_days: a step is caught up only if its send date is at most
+        this many days before today; ``None``: no limit.
+    :param legal_without_earlier: legal steps may be caught up for an
+        installment that received no earlier step of the schedule.
+    """
+
+    max_days: int | None = DEFAULT_MAX_CATCH_UP_DAYS
+    legal_without_earlier: bool = False
+
+    def __post_init__(self) -> None:
+        if self.max_days is not None and (
+            isinstance(self.max_days, bool)
+            or not isinstance(self.max_days, int)
+            or self.max_days < 0
+        ):
+            raise ValueError(
+                f"CatchUp max_days must be None or an int >= 0, got {self.max_days!r}"
             )
+        if not isinstance(self.legal_without_earlier, bool):
+            raise TypeError("CatchUp legal_without_earlier must be a bool")
+
+
+#: No limit: every latest due step is caught up (the rule before CatchUp).
+UNLIMITED = CatchUp(max_days=None, legal_without_earlier=True)
 
 
 @dataclass(frozen=True)
@@ -119,26 +179,42 @@ def step_send_date(due: date, step: Step, calendar: BankCalendar) -> date:
     return calendar.next_business_day(send)
 
 
-def due_step(
+def catch_up_verdict(
+    due: date,
+    step: Step,
+    today: date,
+    calendar: BankCalendar,
+    catch_up: CatchUp,
+    received_earlier: bool,
+) -> str | None:
+    """Why ``step``, the latest due step of an installment due on ``due``,
+    is not sent today: :data:`BEYOND_CATCH_UP`, :data:`LEGAL_WITHOUT_EARLIER`,
+    or ``None`` when it is sent. ``received_earlier``: the installment
+    received an earlier step of the schedule."""
+    send = step_send_date(due, step, calendar)
+    if send >= today:
+        return None  # sent on its day: not a catch-up
+    if catch_up.max_days is not None and (today - send).days > catch_up.max_days:
+        return BEYOND_CATCH_UP
+    if step.legal and not catch_up.legal_without_earlier and not received_earlier:
+        return LEGAL_WITHOUT_EARLIER
+    return None
+
+
+def latest_due_step(
     due: date,
     steps: Sequence[Step],
     today: date,
     calendar: BankCalendar,
     already_done: Collection[Hashable] = (),
-) -> Step | None:
-    """Return the step to send today for an installment due on ``due``, if any.
-
-    The candidate is the latest step of the schedule (greatest offset) whose
-    send date is on or before ``today``. It is returned unless it, or a later
-    step, is in ``already_done`` (keys of the steps already sent): an earlier
-    step is never sent once a later one is due or done.
-
-    When every step counts in calendar days, or every step in business days,
-    send dates never decrease with the offset, so the candidate is also the
-    due step with the latest send date (ties going to the greater offset).
-    With mixed steps, close offsets may swap their send dates; the schedule
-    order (the offset) decides.
-    """
+    catch_up: CatchUp = UNLIMITED,
+    received: Collection[Hashable] = (),
+) -> tuple[Step | None, str | None]:
+    """``(step, reason)``: the latest due step of an installment due on
+    ``due`` that is not done, and why it is not sent today (``None``: it is
+    sent; see :func:`catch_up_verdict`). ``(None, None)`` when no step is due
+    or the latest due step, or a later one, is done. ``received``: keys of
+    the steps the installment received (sent to the customer)."""
     check_date(today, "today")
     ordered = ordered_steps(steps)
     candidate = None
@@ -150,8 +226,47 @@ def due_step(
         for step in ordered
         if step.offset_days >= candidate.offset_days
     ):
-        return None
-    return candidate
+        return None, None
+    received_earlier = any(
+        step.key in received
+        for step in ordered
+        if step.offset_days < candidate.offset_days
+    )
+    reason = catch_up_verdict(
+        due, candidate, today, calendar, catch_up, received_earlier
+    )
+    return candidate, reason
+
+
+def due_step(
+    due: date,
+    steps: Sequence[Step],
+    today: date,
+    calendar: BankCalendar,
+    already_done: Collection[Hashable] = (),
+    catch_up: CatchUp = UNLIMITED,
+    received: Collection[Hashable] = (),
+) -> Step | None:
+    """Return the step to send today for an installment due on ``due``, if any.
+
+    The candidate is the latest step of the schedule (greatest offset) whose
+    send date is on or before ``today``. It is returned unless it, or a later
+    step, is in ``already_done`` (keys of the steps already sent): an earlier
+    step is never sent once a later one is due or done; nor when ``catch_up``
+    leaves it out (:func:`catch_up_verdict`; ``received``: keys of the steps
+    the installment received). A step left out is not replaced by an
+    earlier one.
+
+    When every step counts in calendar days, or every step in business days,
+    send dates never decrease with the offset, so the candidate is also the
+    due step with the latest send date (ties going to the greater offset).
+    With mixed steps, close offsets may swap their send dates; the schedule
+    order (the offset) decides.
+    """
+    step, reason = latest_due_step(
+        due, steps, today, calendar, already_done, catch_up, received
+    )
+    return step if reason is None else None
 
 
 def _first_due_date(step: Step, target: date, calendar: BankCalendar) -> date:
@@ -219,3 +334,36 @@ def latest_step_window(
             windows[step] = DueWindow(start=later_end, end=end)
             later_end = end
     return dict(reversed(windows.items()))
+
+
+@dataclass(frozen=True)
+class CatchUpWindow:
+    """The due dates for which a step is the latest due step today
+    (``window``), split by the catch-up rules: due dates on or after
+    ``on_time_from`` have the step's send date today (never limited); those
+    before ``catch_up_from`` (``None``: no limit) have it more than
+    ``max_days`` before today (left out); those in between are caught up."""
+
+    window: DueWindow
+    on_time_from: date
+    catch_up_from: date | None
+
+
+def catch_up_windows(
+    steps: Iterable[Step], today: date, calendar: BankCalendar, catch_up: CatchUp
+) -> dict[Step, CatchUpWindow]:
+    """:func:`latest_step_window` with the bounds of :class:`CatchUp`, for a
+    database to apply :func:`latest_due_step` with date comparisons only."""
+    result = {}
+    for step, window in latest_step_window(steps, today, calendar).items():
+        catch_up_from = None
+        if catch_up.max_days is not None:
+            catch_up_from = _first_due_date(
+                step, today - timedelta(days=catch_up.max_days), calendar
+            )
+        result[step] = CatchUpWindow(
+            window=window,
+            on_time_from=_first_due_date(step, today, calendar),
+            catch_up_from=catch_up_from,
+        )
+    return result

@@ -5,10 +5,17 @@ from datetime import date, timedelta
 import pytest
 from cobranca.calendar import BankCalendar
 from cobranca.schedule import (
+    BEYOND_CATCH_UP,
+    LEGAL_WITHOUT_EARLIER,
+    UNLIMITED,
+    CatchUp,
     DueWindow,
     Step,
+    catch_up_verdict,
+    catch_up_windows,
     due_dates_for_send_date,
     due_step,
+    latest_due_step,
     latest_step_window,
     ordered_steps,
     step_send_date,
@@ -278,3 +285,151 @@ def test_done_steps_are_never_repeated_nor_followed_by_earlier_ones(
         assert all(
             other.offset_days < step.offset_days for other in steps if other.key in done
         )
+
+
+# Catch-up limits (first run of a company, missed runs).
+
+REMIND = Step("remind", 3)
+FORMAL = Step("formal", 10)
+LETTER = Step("letter", 30, legal=True)
+LEGAL_SCHEDULE = [REMIND, FORMAL, LETTER]
+
+
+def test_catch_up_leaves_out_steps_that_fell_due_too_long_ago():
+    today = ISO("2025-06-02")  # Monday
+    limit = CatchUp(max_days=30)
+    # Due 2025-05-01: D+10 on Monday 12/05, 21 days ago: caught up.
+    assert due_step(ISO("2025-05-01"), [REMIND, FORMAL], today, CAL, catch_up=limit)
+    # Due 2025-03-10: D+10 on 20/03, 74 days ago: left out.
+    assert latest_due_step(
+        ISO("2025-03-10"), [REMIND, FORMAL], today, CAL, catch_up=limit
+    ) == (FORMAL, BEYOND_CATCH_UP)
+    # Exactly max_days ago (D+10 on Friday 02/05, 31 days) is still caught up.
+    assert step_send_date(ISO("2025-04-22"), FORMAL, CAL) == ISO("2025-05-02")
+    assert (
+        due_step(ISO("2025-04-22"), [FORMAL], today, CAL, catch_up=CatchUp(31))
+        == FORMAL
+    )
+    assert due_step(ISO("2025-04-22"), [FORMAL], today, CAL, catch_up=limit) is None
+    # Without a limit, the old rule.
+    assert due_step(ISO("2025-03-10"), [REMIND, FORMAL], today, CAL) == FORMAL
+    # A step sent on its day is never limited, even with max_days=0.
+    on_day = CatchUp(max_days=0)
+    assert step_send_date(ISO("2025-05-23"), FORMAL, CAL) == today
+    assert due_step(ISO("2025-05-23"), [FORMAL], today, CAL, catch_up=on_day)
+
+
+def test_legal_steps_are_not_caught_up_without_an_earlier_step():
+    today = ISO("2025-06-02")
+    due = ISO("2025-04-25")  # D+30 on 26/05: 7 days ago
+    rules = CatchUp(max_days=30)
+    assert latest_due_step(due, LEGAL_SCHEDULE, today, CAL, catch_up=rules) == (
+        LETTER,
+        LEGAL_WITHOUT_EARLIER,
+    )
+    assert due_step(due, LEGAL_SCHEDULE, today, CAL, catch_up=rules) is None
+    # The installment received the formal notice: the letter follows.
+    assert (
+        due_step(due, LEGAL_SCHEDULE, today, CAL, catch_up=rules, received={"formal"})
+        == LETTER
+    )
+    # Done but not received (e.g. skipped) does not count as received.
+    assert (
+        due_step(
+            due,
+            LEGAL_SCHEDULE,
+            today,
+            CAL,
+            already_done={"formal"},
+            catch_up=rules,
+        )
+        is None
+    )
+    # The manager allowed it.
+    allowed = CatchUp(max_days=30, legal_without_earlier=True)
+    assert due_step(due, LEGAL_SCHEDULE, today, CAL, catch_up=allowed) == LETTER
+    # On its day, a legal step is sent even to a first-time customer.
+    on_day = ISO("2025-05-02")  # D+30 on Monday 02/06
+    assert step_send_date(on_day, LETTER, CAL) == today
+    assert due_step(on_day, LEGAL_SCHEDULE, today, CAL, catch_up=rules) == LETTER
+
+
+def test_catch_up_verdict_prefers_the_age_reason():
+    today = ISO("2025-06-02")
+    due = ISO("2025-01-02")
+    assert (
+        catch_up_verdict(due, LETTER, today, CAL, CatchUp(max_days=30), False)
+        == BEYOND_CATCH_UP
+    )
+    assert catch_up_verdict(due, LETTER, today, CAL, UNLIMITED, False) is None
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"max_days": -1}, {"max_days": 1.5}, {"max_days": True}],
+)
+def test_catch_up_validation(kwargs):
+    with pytest.raises(ValueError, match="max_days"):
+        CatchUp(**kwargs)
+    with pytest.raises(TypeError, match="legal"):
+        CatchUp(legal_without_earlier=1)
+    with pytest.raises(TypeError, match="legal"):
+        Step("x", 1, legal=1)
+
+
+CATCH_UPS = st.builds(
+    CatchUp,
+    max_days=st.none() | st.integers(min_value=0, max_value=60),
+    legal_without_earlier=st.booleans(),
+)
+
+
+@st.composite
+def legal_schedules(draw):
+    steps = draw(schedules())
+    return [
+        Step(step.key, step.offset_days, step.business_days, legal=draw(st.booleans()))
+        for step in steps
+    ]
+
+
+@given(
+    DUES,
+    st.integers(min_value=-60, max_value=150),
+    legal_schedules(),
+    CATCH_UPS,
+    st.data(),
+)
+def test_catch_up_windows_match_latest_due_step(due, delta, steps, catch_up, data):
+    """What a database does with the windows (date comparisons and a
+    'received an earlier step' flag) is exactly :func:`latest_due_step`."""
+    today = due + timedelta(days=delta)
+    received = data.draw(st.sets(st.sampled_from([step.key for step in steps])))
+    expected = latest_due_step(
+        due, steps, today, CAL, catch_up=catch_up, received=received
+    )
+    found = [
+        (s, w)
+        for s, w in catch_up_windows(steps, today, CAL, catch_up).items()
+        if due in w.window
+    ]
+    if expected == (None, None):
+        assert found == []
+        return
+    [(step, window)] = found
+    assert step == expected[0]
+    if due >= window.on_time_from:
+        reason = None
+    elif window.catch_up_from is not None and due < window.catch_up_from:
+        reason = BEYOND_CATCH_UP
+    elif (
+        step.legal
+        and not catch_up.legal_without_earlier
+        and not any(
+            s.key in received for s in steps if s.offset_days < step.offset_days
+        )
+    ):
+        reason = LEGAL_WITHOUT_EARLIER
+    else:
+        reason = None
+    assert reason == expected[1]
