@@ -189,7 +189,8 @@ def pix_components(componentes_valor: Mapping | None, valor=None) -> PixComponen
     if not componentes_valor:
         return PixComponents(None, ZERO, ZERO, ZERO, ZERO, ZERO)
     if not isinstance(componentes_valor, Mapping):
-        raise ValueError("componentesValor must be an object")
+        # ValueError: bad data from the PSP, as every other check here.
+        raise ValueError("componentesValor must be an object")  # noqa: TRY004
     known = PIX_CHARGE_COMPONENTS + PIX_CASH_OUT_COMPONENTS
     unknown = sorted(set(componentes_valor) - set(known))
     if unknown:

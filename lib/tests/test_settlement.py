@@ -119,7 +119,9 @@ def test_floats_are_refused():
     abatement=small_cents,
     tolerance=st.sampled_from([ZERO, D("0.01"), D("0.05"), D("1.00")]),
 )
-def test_properties(paid, open_principal, fine, interest, discount, abatement, tolerance):
+def test_properties(
+    paid, open_principal, fine, interest, discount, abatement, tolerance
+):
     s = explain_payment(
         paid,
         open_principal,
