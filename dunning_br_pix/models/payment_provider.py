@@ -128,14 +128,13 @@ class PaymentProvider(models.Model):
     )
     dunning_pix_tolerance = fields.Monetary(
         string="Rounding Tolerance",
-        currency_field="dunning_pix_currency_id",
+        currency_field="main_currency_id",
         default=0.0,
         help="The only difference between the amount paid and the amount due "
         "that is written off silently (to the accounts above). Any larger "
         "difference leaves the installment partially paid, or the excess as "
         "the customer's credit, and schedules an activity for the collector.",
     )
-    dunning_pix_currency_id = fields.Many2one(related="company_id.currency_id")
     dunning_pix_last_poll = fields.Datetime(
         string="Last Poll",
         readonly=True,
@@ -440,9 +439,15 @@ class PaymentProvider(models.Model):
                 txid=txid,
                 provider=self.name,
             )
-        elif charge.state == "paid" or (
-            not charge and tx.state not in ("draft", "pending")
-        ):
+        elif not charge and tx.state == "cancel":
+            review_reason = self.env._(
+                "Pix %(e2eid)s of %(amount)s paid the transaction %(reference)s, "
+                "which is cancelled: refund it or book it by hand.",
+                e2eid=e2eid,
+                amount=pix.get("valor"),
+                reference=tx.reference,
+            )
+        elif charge.state == "paid" or (not charge and tx.state == "done"):
             review_reason = self.env._(
                 "Pix %(e2eid)s of %(amount)s is a second payment of the charge "
                 "%(txid)s, already paid: refund it or book it by hand.",

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import requests
 
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import PixSandboxCommon
 
@@ -50,6 +50,10 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         return self.env["dunning.pix.payment"].search([])
 
     def test_one_real_on_a_480_charge_leaves_479_open(self):
+        collector = new_test_user(
+            self.env, "pix_collector", groups="account.group_account_invoice"
+        )
+        self.customer.dunning_collector_id = collector
         move, line = self._installment(days=5, amount=480.0)
         charge, pix = self._pay(line, "1.00")
         self.assertEqual(self.psp.deliveries[-1].status, 200)
@@ -76,7 +80,7 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         (activity,) = move.activity_ids
         self.assertIn(pix["endToEndId"], activity.note)
         self.assertIn("479.00", activity.note)
-        self.assertTrue(activity.user_id)
+        self.assertEqual(activity.user_id, collector)
         # The régua still sees the installment open with its residual.
         self.assertEqual(
             self.env["account.move.line"].search_count(
@@ -126,6 +130,28 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         )
         self.assertFalse(charge.payment_ids.note)
         self.assertFalse(_move.activity_ids)
+
+    def test_overdue_charge_amount_is_explained_as_late_charges(self):
+        """The charge of an installment already overdue asks the amount the
+        régua computed that day (open amount, fine, interest) as its
+        original amount: that part is income, not the customer's credit."""
+        move, line = self._installment(days=-10, amount=480.0)
+        charge = self._charge(line)
+        self.assertGreater(charge.amount, 480.0)
+        _charge, pix = self._pay(line)
+        self.assertTrue(line.reconciled)
+        income = self.env["account.move.line"].search(
+            [("account_id", "=", self.income_account.id)]
+        )
+        self.assertAlmostEqual(
+            -sum(income.mapped("balance")), float(Decimal(pix["valor"]) - 480)
+        )
+        payment = charge.payment_ids.payment_id
+        credit = payment.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == line.account_id
+        )
+        self.assertAlmostEqual(credit.amount_residual, 0.0)
+        self.assertFalse(move.activity_ids)
 
     def test_second_payment_of_a_paid_charge_is_to_review(self):
         _move, line = self._installment(days=5, amount=480.0)
