@@ -88,7 +88,12 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
             ),
             1,
         )
-        self.assertFalse(self._history(move).paid_via)
+        # The régua goes on for the residual (D-5 reminder).
+        self.engine._run_for(self.company, today=self.run_day)
+        history = self._history(move)
+        self.assertTrue(history)
+        self.assertAlmostEqual(history.amount_residual, 479.0)
+        self.assertFalse(history.paid_via)
 
     def test_600_on_a_480_charge_leaves_120_credit(self):
         move, line = self._installment(days=5, amount=480.0)
