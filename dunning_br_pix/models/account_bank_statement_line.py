@@ -205,7 +205,9 @@ class AccountBankStatementLine(models.Model):
         windows = _txid_windows(self.payment_ref, html2plaintext(self.narration or ""))
         target = self._dunning_pix_find_target(provider, windows, index)
         if not target:
-            return False  # no txid of ours: left alone
+            # A second Pix of a txid already paid is recorded to review; a
+            # line without a txid of ours is left alone.
+            return self._dunning_pix_second_payment(provider, windows)
         txid, lines, expected, tx = target
         narration = html2plaintext(self.narration or "")
         e2eid = _e2eid_in(self.payment_ref, narration)
@@ -330,6 +332,45 @@ class AccountBankStatementLine(models.Model):
             {"line_ids": commands}
         )
         self.env["dunning.settlement"]._dunning_settle_reconcile(suspense, installments)
+
+    def _dunning_pix_second_payment(self, provider, windows):
+        """Record the line to review when one of its txids was already paid
+        by another Pix (a ``dunning.pix.payment`` booked); never matched."""
+        if not windows or self.dunning_pix_payment_ids:
+            return False
+        received_model = self.env["dunning.pix.payment"].sudo()
+        previous = received_model.search(
+            [
+                ("provider_id", "=", provider.id),
+                ("txid", "in", sorted(windows)),
+                ("state", "=", "booked"),
+            ],
+            limit=1,
+        )
+        if not previous:
+            return False
+        reason = self.env._(
+            "Pix %(txid)s of %(amount)s on the bank statement is a second payment "
+            "of an installment already paid: refund it or book it by hand.",
+            txid=previous.txid,
+            amount=self.company_id.currency_id.format(self.amount),
+        )
+        received = received_model.create(
+            {
+                "state": "to_review",
+                "review_reason": reason,
+                "txid": previous.txid,
+                "provider_id": provider.id,
+                "company_id": self.company_id.id,
+                "statement_line_id": self.id,
+                "move_line_id": previous.move_line_id.id,
+                "amount": self.amount,
+                "date": fields.Datetime.to_datetime(self.date),
+                "payer_info": self.payment_ref,
+            }
+        )
+        received._dunning_pix_ask_review()
+        return self._dunning_pix_leave(reason)
 
     def _dunning_pix_leave(self, note):
         """Leave the line for a person, saying why (once per reason)."""

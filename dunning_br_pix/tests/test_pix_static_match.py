@@ -176,11 +176,18 @@ class TestPixStaticMatch(PixSandboxCommon):
             st_line.move_id.line_ids.read(["account_id", "balance"]), entry
         )
         # A second line with the same txid (a second Pix) finds the
-        # installment paid and is left alone.
+        # installment paid: not matched, recorded to review (once).
         second = self._statement_line(f"Pix recebido {self._txid(line)}", 500.0)
         model._cron_dunning_pix_match()
+        model._cron_dunning_pix_match()
         self.assertFalse(second.is_reconciled)
-        self.assertEqual(len(self._received()), 1)
+        booked = self._received().filtered(lambda r: r.state == "booked")
+        self.assertEqual(booked.statement_line_id, st_line)
+        review = self._received().filtered(lambda r: r.state == "to_review")
+        self.assertEqual(review.statement_line_id, second)
+        self.assertIn("second payment", review.review_reason)
+        self.assertTrue(review.activity_ids)
+        self.assertIn("second payment", second.dunning_pix_match_note)
 
     def test_pay_now_transaction_is_matched_without_a_second_booking(self):
         move, _line = self._installment(days=5, amount=150.0)
