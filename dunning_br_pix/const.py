@@ -23,6 +23,13 @@ SCOPES = "cob.write cob.read cobv.write cobv.read pix.read pix.write webhook.wri
 #: Route of the webhook: the PSP POSTs to ``{webhookUrl}/pix``.
 WEBHOOK_ROUTE = "/payment/dunning_pix/webhook"
 PROCESS_ROUTE = "/payment/dunning_pix/process"
+#: Pix confirmed with the PSP per webhook request: the first ones (distinct
+#: end-to-end ids, not booked yet) are confirmed and booked, the rest are
+#: left to the polling, which reads every Pix received. The answer is 200
+#: either way: a PSP retrying a body it was refused would never get past it.
+WEBHOOK_MAX_ITEMS = 100
+#: Larger webhook bodies are refused (413) without being read.
+WEBHOOK_MAX_BYTES = 1024 * 1024
 
 #: Pix received are polled back this far before the last poll, so that an
 #: interrupted or overlapping run never leaves a hole.

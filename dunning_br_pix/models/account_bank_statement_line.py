@@ -13,34 +13,50 @@ The matching rule (documented in the addon's README, *Usage*):
    up among the txids Odoo issued: the transactions of the provider (portal
    "pay now") first, then the installments (``static_txid(database uuid,
    installment id)``, as printed in the reminders) that are still open.
-3. The amount: the open amount of the installment (for a transaction, the
-   amount its BR Code asked, at most the open amount of its invoices).
-   Equal: matched. Above: matched, the difference (fine and interest) goes to
-   the provider's income account. Below: not matched, left for a person, the
-   reason written on the line (*Pix Matching*) and in the entry's chatter.
+3. The amount: what the statement line says was received, settled against
+   the open amount of the installment (for a transaction, the amount its BR
+   Code asked, at most the open amount of its invoices) by the one
+   settlement rule (``dunning.settlement``): equal, the installment is paid;
+   below, it is partially paid and the rest stays open; above, the excess
+   stays the customer's outstanding credit. Only the provider's rounding
+   tolerance is written off; a difference schedules an activity for the
+   collector.
 4. The booking: the suspense item of the line's entry becomes the receivable
-   of the customer (plus the fine/interest item), reconciled with the
-   installment, as account's own tests reconcile a statement line without
-   the enterprise reconciliation widget. A ``dunning.pix.payment`` records it
-   (one per statement line, unique index) and the dunning history says
-   "paid via Pix". A reconciled line is no candidate any more, so running the
-   matching again matches nothing twice.
+   of the customer, reconciled with the installment, as account's own tests
+   reconcile a statement line without the enterprise reconciliation widget.
+   A ``dunning.pix.payment`` records it (one per statement line and per
+   end-to-end id when the label carries one: unique indexes) and the dunning
+   history says "paid via Pix" once the installment is paid. A reconciled
+   line is no candidate any more, so running the matching again matches
+   nothing twice. A line whose end-to-end id was already booked (by the API
+   Pix) is left for a person, the reason written on the line.
 """
 
 import logging
 import re
 
+import psycopg2
 from cobranca.pix import static_txid
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools import SQL, html2plaintext
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, html2plaintext, mute_logger
 
 from .. import const
 
 _logger = logging.getLogger(__name__)
 
 _RUNS = re.compile(rf"[0-9A-Za-z]{{{const.STATIC_TXID_LENGTH},}}")
+#: An end-to-end id of the SPI (E + ISPB + yyyyMMddHHmm + 11 characters).
+_E2EID = re.compile(r"(?<![0-9A-Za-z])E[0-9]{8}[0-9]{12}[0-9A-Za-z]{11}(?![0-9A-Za-z])")
+
+
+def _e2eid_in(*texts):
+    for text in texts:
+        found = _E2EID.search(text or "")
+        if found:
+            return found.group(0)
+    return None
 
 
 def _txid_windows(*texts):
@@ -164,9 +180,12 @@ class AccountBankStatementLine(models.Model):
         for start in range(0, len(candidates), const.STATEMENT_MATCH_BATCH):
             batch = candidates[start : start + const.STATEMENT_MATCH_BATCH]
             for line in batch:
-                with self.env.cr.savepoint():
-                    if line._dunning_pix_match_one(index):
-                        matched |= line
+                try:
+                    with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                        if line._dunning_pix_match_one(index):
+                            matched |= line
+                except (psycopg2.IntegrityError, UserError, ValidationError) as error:
+                    _logger.error("Statement line %s not matched: %s", line.id, error)
             self.env.flush_all()
             _logger.info(
                 "Pix matching: %s of %s statement lines read, %s matched",
@@ -186,62 +205,67 @@ class AccountBankStatementLine(models.Model):
         windows = _txid_windows(self.payment_ref, html2plaintext(self.narration or ""))
         target = self._dunning_pix_find_target(provider, windows, index)
         if not target:
-            return False  # no txid of ours: left alone
+            # A second Pix of a txid already paid is recorded to review; a
+            # line without a txid of ours is left alone.
+            return self._dunning_pix_second_payment(provider, windows)
         txid, lines, expected, tx = target
-        currency = self.company_id.currency_id
-        open_amount = sum(lines.mapped("amount_residual"))
-        paid = self.amount
-        if currency.compare_amounts(paid, expected) < 0:
+        narration = html2plaintext(self.narration or "")
+        e2eid = _e2eid_in(self.payment_ref, narration)
+        received_model = self.env["dunning.pix.payment"].sudo()
+        if e2eid and received_model.search_count([("e2eid", "=", e2eid)]):
             return self._dunning_pix_leave(
                 self.env._(
-                    "Pix %(txid)s: %(paid)s received, %(expected)s expected. Not "
-                    "matched automatically: reconcile it by hand.",
-                    txid=txid,
-                    paid=currency.format(paid),
-                    expected=currency.format(expected),
+                    "Pix %(e2eid)s was already booked: not matched again. "
+                    "Reconcile this line with its payment by hand.",
+                    e2eid=e2eid,
                 )
             )
-        receivable = min(paid, open_amount)
-        excess = currency.round(paid - receivable)
-        excess_vals = None
-        if not currency.is_zero(excess):
-            partner = lines.partner_id[:1]
-            excess_vals = provider._dunning_pix_difference_vals(partner, excess)
-            if not excess_vals:
-                return self._dunning_pix_leave(
-                    self.env._(
-                        "Pix %(txid)s: %(excess)s received above the open amount "
-                        "and %(provider)s has no fine and interest account. Not "
-                        "matched automatically.",
-                        txid=txid,
-                        excess=currency.format(excess),
-                        provider=provider.name,
-                    )
-                )
-        self._dunning_pix_reconcile(lines, receivable, excess_vals)
-        received = (
-            self.env["dunning.pix.payment"]
-            .sudo()
-            .create(
-                {
-                    "txid": txid,
-                    "provider_id": provider.id,
-                    "company_id": self.company_id.id,
-                    "statement_line_id": self.id,
-                    "move_line_id": lines[:1].id,
-                    "transaction_id": tx.id,
-                    "amount": paid,
-                    "date": fields.Datetime.to_datetime(self.date),
-                    "payer_info": self.payment_ref,
-                }
-            )
+        settlement_model = self.env["dunning.settlement"]
+        settlement = settlement_model._dunning_explain(
+            lines,
+            self.amount,
+            expected=expected,
+            income_account=provider.dunning_pix_income_account_id,
+            discount_account=provider.dunning_pix_discount_account_id,
+            tolerance=provider.dunning_pix_tolerance,
         )
-        self.env["dunning.history"]._dunning_pix_mark_paid(lines, received)
+        partner = lines.partner_id.commercial_partner_id[:1]
+        extra_vals = settlement_model._dunning_settlement_lines(
+            settlement,
+            partner,
+            self.company_id.currency_id,
+            provider.dunning_pix_income_account_id,
+            provider.dunning_pix_discount_account_id,
+        )
+        self._dunning_pix_reconcile(lines, float(settlement.receivable), extra_vals)
+        reason = settlement_model._dunning_settlement_followup(
+            settlement,
+            lines,
+            self.env._("Pix %(txid)s on the bank statement", txid=txid),
+        )
+        received = received_model.create(
+            {
+                "e2eid": e2eid or False,
+                "txid": txid,
+                "provider_id": provider.id,
+                "company_id": self.company_id.id,
+                "statement_line_id": self.id,
+                "move_line_id": lines[:1].id,
+                "transaction_id": tx.id,
+                "amount": self.amount,
+                "date": fields.Datetime.to_datetime(self.date),
+                "payer_info": self.payment_ref,
+                "note": reason,
+            }
+        )
+        received.flush_recordset()
+        paid_lines = lines.filtered("reconciled")
+        if paid_lines:
+            self.env["dunning.history"]._dunning_pix_mark_paid(paid_lines, received)
         if tx:
             tx._dunning_pix_statement_matched(self)
-        self.dunning_pix_match_note = self.env._(
-            "Matched with Pix %(txid)s.", txid=txid
-        )
+        note = self.env._("Matched with Pix %(txid)s.", txid=txid)
+        self.dunning_pix_match_note = f"{note} {reason}" if reason else note
         return True
 
     def _dunning_pix_find_target(self, provider, windows, index):
@@ -282,10 +306,11 @@ class AccountBankStatementLine(models.Model):
                 return txid, line, line.amount_residual, tx
         return None
 
-    def _dunning_pix_reconcile(self, installments, receivable, excess_vals):
+    def _dunning_pix_reconcile(self, installments, receivable, extra_vals):
         """Turn the suspense item of the line's entry into the customer's
-        receivable (and ``excess_vals``) and reconcile it with
-        ``installments``."""
+        receivable (plus ``extra_vals``: fine, interest, discount, rounding)
+        and reconcile it with ``installments``; what it does not settle stays
+        the customer's outstanding credit."""
         partner = installments.partner_id.commercial_partner_id[:1]
         if self.partner_id != partner:
             self.partner_id = partner  # the entry is rebuilt with its partner
@@ -302,14 +327,50 @@ class AccountBankStatementLine(models.Model):
                 },
             )
         ]
-        if excess_vals:
-            commands.append(Command.create(excess_vals))
+        commands += [Command.create(vals) for vals in extra_vals]
         self.move_id.with_context(skip_readonly_check=True).write(
             {"line_ids": commands}
         )
-        (suspense + installments).filtered(
-            lambda aml: aml.account_id == account and not aml.reconciled
-        ).reconcile()
+        self.env["dunning.settlement"]._dunning_settle_reconcile(suspense, installments)
+
+    def _dunning_pix_second_payment(self, provider, windows):
+        """Record the line to review when one of its txids was already paid
+        by another Pix (a ``dunning.pix.payment`` booked); never matched."""
+        if not windows or self.dunning_pix_payment_ids:
+            return False
+        received_model = self.env["dunning.pix.payment"].sudo()
+        previous = received_model.search(
+            [
+                ("provider_id", "=", provider.id),
+                ("txid", "in", sorted(windows)),
+                ("state", "=", "booked"),
+            ],
+            limit=1,
+        )
+        if not previous:
+            return False
+        reason = self.env._(
+            "Pix %(txid)s of %(amount)s on the bank statement is a second payment "
+            "of an installment already paid: refund it or book it by hand.",
+            txid=previous.txid,
+            amount=self.company_id.currency_id.format(self.amount),
+        )
+        received = received_model.create(
+            {
+                "state": "to_review",
+                "review_reason": reason,
+                "txid": previous.txid,
+                "provider_id": provider.id,
+                "company_id": self.company_id.id,
+                "statement_line_id": self.id,
+                "move_line_id": previous.move_line_id.id,
+                "amount": self.amount,
+                "date": fields.Datetime.to_datetime(self.date),
+                "payer_info": self.payment_ref,
+            }
+        )
+        received._dunning_pix_ask_review()
+        return self._dunning_pix_leave(reason)
 
     def _dunning_pix_leave(self, note):
         """Leave the line for a person, saying why (once per reason)."""

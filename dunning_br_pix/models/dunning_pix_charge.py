@@ -543,5 +543,10 @@ class DunningPixCharge(models.Model):
         )
 
     def _dunning_pix_mark_paid(self, received):
+        """The PSP concluded the charge (it takes no second Pix); the history
+        says "paid via Pix" once the installment is paid (a Pix below the
+        amount due leaves it open: the régua goes on for the rest)."""
         self.write({"state": "paid", "psp_status": "CONCLUIDA"})
-        self.env["dunning.history"]._dunning_pix_mark_paid(self.move_line_id, received)
+        paid = self.move_line_id.filtered("reconciled")
+        if paid:
+            self.env["dunning.history"]._dunning_pix_mark_paid(paid, received)

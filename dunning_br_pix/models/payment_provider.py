@@ -115,15 +115,26 @@ class PaymentProvider(models.Model):
         "account.account",
         string="Fine and Interest Account",
         check_company=True,
-        help="Income account of the fine and interest received: the part of a Pix "
-        "above the installment's open amount.",
+        help="Income account of the fine and interest received, as the PSP "
+        "reports them in the Pix (componentesValor). Without it, they are left "
+        "as the customer's credit for the collector to decide.",
     )
     dunning_pix_discount_account_id = fields.Many2one(
         "account.account",
         string="Discount Account",
         check_company=True,
-        help="Expense account of the discounts granted: the part of the open "
-        "amount a Pix did not cover.",
+        help="Expense account of the discounts and abatements granted, as the "
+        "PSP reports them in the Pix (componentesValor). A Pix below the amount "
+        "due is never written off: the rest stays open.",
+    )
+    dunning_pix_tolerance = fields.Monetary(
+        string="Rounding Tolerance",
+        currency_field="main_currency_id",
+        default=0.0,
+        help="The only difference between the amount paid and the amount due "
+        "that is written off silently (to the accounts above). Any larger "
+        "difference leaves the installment partially paid, or the excess as "
+        "the customer's credit, and schedules an activity for the collector.",
     )
     dunning_pix_last_poll = fields.Datetime(
         string="Last Poll",
@@ -159,6 +170,14 @@ class PaymentProvider(models.Model):
             lambda p: p.code == const.PROVIDER_CODE and p.dunning_pix_mode == "dynamic"
         ).support_refund = "partial"
         return res
+
+    @api.constrains("dunning_pix_tolerance")
+    def _check_dunning_pix_tolerance(self):
+        for provider in self:
+            if provider.dunning_pix_tolerance < 0:
+                raise ValidationError(
+                    self.env._("The rounding tolerance cannot be negative.")
+                )
 
     @api.constrains("code", "dunning_pix_key")
     def _check_dunning_pix_key(self):
@@ -321,36 +340,6 @@ class PaymentProvider(models.Model):
             txid=txid,
         )
 
-    def _dunning_pix_difference_vals(self, partner, difference):
-        """The journal item of the part of a Pix that differs from the open
-        amount of its installment: above it (fine and interest) to the income
-        account, below it (discount) to the discount account. ``difference``
-        is the amount paid minus the open amount, in company currency; None
-        when the provider has no account for it.
-
-        The one rule for both ways a Pix is booked: the payment of the API Pix
-        (``payment.transaction._create_payment``) and the bank statement line
-        of a static BR Code (``account.bank.statement.line``)."""
-        self.ensure_one()
-        account = (
-            self.dunning_pix_income_account_id
-            if difference > 0
-            else self.dunning_pix_discount_account_id
-        )
-        if not account:
-            return None
-        currency = self.company_id.currency_id
-        return {
-            "name": self.env._("Fine and interest received via Pix")
-            if difference > 0
-            else self.env._("Discount granted via Pix"),
-            "account_id": account.id,
-            "partner_id": partner.commercial_partner_id.id,
-            "currency_id": currency.id,
-            "amount_currency": -difference,
-            "balance": -difference,
-        }
-
     @api.model
     def _dunning_pix_qr_data_url(self, payload):
         """A PNG QR code of ``payload`` as a data URL."""
@@ -398,47 +387,83 @@ class PaymentProvider(models.Model):
     def _dunning_pix_process_pix(self, pix):
         """Book one Pix received as the PSP describes it (a dict of the API).
 
-        Idempotent per ``endToEndId``; refunds listed in ``devolucoes`` are
-        settled on their refund transactions. Returns the
-        ``dunning.pix.payment`` booked or found, or an empty recordset.
+        Idempotent per ``endToEndId`` (unique index: whichever of the webhook,
+        the polling or a charge's refresh comes first books it); refunds
+        listed in ``devolucoes`` are settled on their refund transactions. A
+        Pix whose txid matches nothing, or a second Pix of a charge already
+        paid, is recorded to review (with an activity), not booked. Returns
+        the ``dunning.pix.payment`` booked or found, or an empty recordset.
         """
         self.ensure_one()
         received = self.env["dunning.pix.payment"].sudo()
         e2eid = pix.get("endToEndId")
-        txid = pix.get("txid")
-        if not e2eid or not txid:
+        if not e2eid:
             return received
         self._dunning_pix_process_refunds(pix)
         existing = received.search([("e2eid", "=", e2eid)])
         if existing:
             return existing
+        txid = pix.get("txid")
         charge = (
             self.env["dunning.pix.charge"]
             .sudo()
             .search([("txid", "=", txid), ("provider_id", "=", self.id)], limit=1)
+            if txid
+            else self.env["dunning.pix.charge"]
         )
         Tx = self.env["payment.transaction"].sudo()
-        tx = Tx.search(
-            [
-                ("dunning_pix_txid", "=", txid),
-                ("provider_id", "=", self.id),
-                ("state", "in", ("draft", "pending")),
-                ("operation", "!=", "refund"),
-            ],
-            limit=1,
-        )
-        if not charge and not tx:
-            _logger.warning(
-                "Pix %s received for txid %s, which is no charge of %s: ignored",
-                e2eid,
-                txid,
-                self.name,
+        tx = Tx.browse()
+        if txid:
+            tx = Tx.search(
+                [
+                    ("dunning_pix_txid", "=", txid),
+                    ("provider_id", "=", self.id),
+                    ("operation", "!=", "refund"),
+                ],
+                order="id desc",
+                limit=1,
             )
-            return received
+        review_reason = None
+        if not txid:
+            review_reason = self.env._(
+                "Pix %(e2eid)s of %(amount)s was received without a txid: it pays "
+                "no charge of Odoo.",
+                e2eid=e2eid,
+                amount=pix.get("valor"),
+            )
+        elif not charge and not tx:
+            review_reason = self.env._(
+                "Pix %(e2eid)s of %(amount)s was received for the txid %(txid)s, "
+                "which matches no charge of %(provider)s.",
+                e2eid=e2eid,
+                amount=pix.get("valor"),
+                txid=txid,
+                provider=self.name,
+            )
+        elif not charge and tx.state == "cancel":
+            review_reason = self.env._(
+                "Pix %(e2eid)s of %(amount)s paid the transaction %(reference)s, "
+                "which is cancelled: refund it or book it by hand.",
+                e2eid=e2eid,
+                amount=pix.get("valor"),
+                reference=tx.reference,
+            )
+        elif charge.state == "paid" or (not charge and tx.state == "done"):
+            review_reason = self.env._(
+                "Pix %(e2eid)s of %(amount)s is a second payment of the charge "
+                "%(txid)s, already paid: refund it or book it by hand.",
+                e2eid=e2eid,
+                amount=pix.get("valor"),
+                txid=txid,
+            )
+        if review_reason:
+            return received._dunning_pix_book(
+                self, charge, pix, review_reason=review_reason
+            ) or received.search([("e2eid", "=", e2eid)])
         booked = received._dunning_pix_book(self, charge, pix)
         if not booked:
             return received.search([("e2eid", "=", e2eid)])
-        if not tx:
+        if charge and (not tx or tx.dunning_pix_charge_id != charge):
             tx = charge._dunning_pix_create_transaction(Decimal(pix["valor"]))
         booked.transaction_id = tx
         tx._handle_notification_data(
@@ -452,11 +477,17 @@ class PaymentProvider(models.Model):
         return booked
 
     def _dunning_pix_process_refunds(self, pix):
-        refunds = self.env["payment.transaction"].sudo()
+        """Settle the refunds of ``pix`` the PSP concluded (``devolucoes``)."""
         for devolucao in pix.get("devolucoes") or []:
-            if devolucao.get("status") not in ("DEVOLVIDO", "NAO_REALIZADO"):
-                continue
-            refund_tx = refunds.search(
+            self._dunning_pix_settle_refund(devolucao)
+
+    def _dunning_pix_settle_refund(self, devolucao):
+        if devolucao.get("status") not in ("DEVOLVIDO", "NAO_REALIZADO"):
+            return
+        refund_tx = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
                 [
                     ("provider_id", "=", self.id),
                     ("operation", "=", "refund"),
@@ -465,18 +496,60 @@ class PaymentProvider(models.Model):
                 ],
                 limit=1,
             )
-            if not refund_tx:
-                continue
-            refund_tx._handle_notification_data(
-                const.PROVIDER_CODE,
-                {"reference": refund_tx.reference, "devolucao": devolucao},
+        )
+        if not refund_tx:
+            return
+        refund_tx._handle_notification_data(
+            const.PROVIDER_CODE,
+            {"reference": refund_tx.reference, "devolucao": devolucao},
+        )
+        if refund_tx.state == "done" and not refund_tx.is_post_processed:
+            refund_tx._post_process()
+
+    def _dunning_pix_poll_refunds(self):
+        """Re-read the refunds still pending (``GET /pix/{e2eid}/devolucao/
+        {id}``): a refund whose webhook was lost is settled anyway. Each in
+        its own savepoint; returns the refund transactions no longer
+        pending."""
+        self.ensure_one()
+        pending = (
+            self.env["payment.transaction"]
+            .sudo()
+            .search(
+                [
+                    ("provider_id", "=", self.id),
+                    ("operation", "=", "refund"),
+                    ("state", "in", ("draft", "pending")),
+                    ("dunning_pix_refund_id", "!=", False),
+                    ("source_transaction_id.provider_reference", "!=", False),
+                ]
             )
-            if refund_tx.state == "done" and not refund_tx.is_post_processed:
-                refund_tx._post_process()
+        )
+        client = self._dunning_pix_client()
+        for refund_tx in pending:
+            e2eid = refund_tx.source_transaction_id.provider_reference
+            try:
+                with self.env.cr.savepoint():
+                    devolucao = client.get_devolucao(
+                        e2eid, refund_tx.dunning_pix_refund_id
+                    )
+                    self._dunning_pix_settle_refund(devolucao)
+            except (PixError, UserError, ValidationError, ValueError) as error:
+                _logger.error(
+                    "Pix refund %s of %s not re-checked: %s",
+                    refund_tx.dunning_pix_refund_id,
+                    e2eid,
+                    error,
+                )
+        return pending.filtered(lambda tx: tx.state not in ("draft", "pending"))
 
     def _dunning_pix_poll(self, until=None):
         """Read the Pix received since the last poll (``GET /pix``, every page)
-        and book those the webhook missed."""
+        and book those the webhook missed, each in its own savepoint: one
+        that fails to book is logged and does not block the others. The
+        clock advances to ``until``, or, when a Pix failed, to just before the
+        first that failed, so that the next poll retries it (Pix booked
+        meanwhile are found by their end-to-end id and not booked again)."""
         self.ensure_one()
         until = until or datetime.now(timezone.utc)
         if self.dunning_pix_last_poll:
@@ -486,9 +559,29 @@ class PaymentProvider(models.Model):
         else:
             since = until - timedelta(days=const.POLL_FIRST_DAYS)
         booked = self.env["dunning.pix.payment"]
+        first_failed = None
         for pix in self._dunning_pix_client().iter_pix(since, until):
-            booked |= self._dunning_pix_process_pix(pix)
-        self.dunning_pix_last_poll = until.replace(tzinfo=None)
+            try:
+                with self.env.cr.savepoint():
+                    booked |= self._dunning_pix_process_pix(pix)
+            except (PixError, UserError, ValidationError, ValueError) as error:
+                _logger.error(
+                    "Pix polling of %s: %s not booked, retried next time: %s",
+                    self.name,
+                    pix.get("endToEndId"),
+                    error,
+                )
+                moment = _pix_moment(pix)
+                if moment and (first_failed is None or moment < first_failed):
+                    first_failed = moment
+        clock = until
+        if first_failed is not None:
+            # The next poll starts POLL_OVERLAP_MINUTES before the clock: at
+            # the latest one second before the first Pix that failed.
+            overlap = timedelta(minutes=const.POLL_OVERLAP_MINUTES)
+            clock = min(until, first_failed + overlap - timedelta(seconds=1))
+        self.dunning_pix_last_poll = clock.replace(tzinfo=None)
+        self._dunning_pix_poll_refunds()
         return booked
 
     @api.model
@@ -512,3 +605,11 @@ class PaymentProvider(models.Model):
                 [("provider_id", "=", provider.id), ("state", "=", "active")]
             )
             charges._dunning_pix_sync()
+
+
+def _pix_moment(pix):
+    """The ``horario`` of a Pix as an aware datetime, or None."""
+    try:
+        return datetime.fromisoformat(str(pix.get("horario")).replace("Z", "+00:00"))
+    except ValueError:
+        return None

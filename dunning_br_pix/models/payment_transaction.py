@@ -16,7 +16,6 @@ from cobranca.pix import (
 
 from odoo import Command, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
 
 from .. import const
 
@@ -157,26 +156,12 @@ class PaymentTransaction(models.Model):
             # The customer saw the code: the Pix is awaited.
             self._set_pending()
             return
-        paid = _decimal(pix["valor"])
+        # What was paid is booked by the settlement rule (``_create_payment``):
+        # an amount other than the one asked is never refused nor written off.
         self.provider_reference = pix["endToEndId"]
-        if not self.dunning_pix_charge_id and (
-            float_compare(float(paid), self.amount, precision_digits=2) != 0
-        ):
-            paid_text = str(paid)
-            expected_text = str(_decimal(self.amount))
-            self._set_error(
-                self.env._(
-                    "Pix %(e2eid)s paid %(paid)s instead of %(amount)s: check it "
-                    "and reconcile it by hand.",
-                    e2eid=pix["endToEndId"],
-                    paid=paid_text,
-                    amount=expected_text,
-                )
-            )
-            return
         if self.dunning_pix_charge_id:
             # A charge with due date: the PSP computed fine, interest and discount.
-            self.amount = float(paid)
+            self.amount = float(_decimal(pix["valor"]))
         self._set_done()
 
     def _dunning_pix_statement_matched(self, statement_line):
@@ -197,27 +182,43 @@ class PaymentTransaction(models.Model):
     # Accounting
     # ------------------------------------------------------------------
     def _create_payment(self, **extra_create_values):
-        """Book a Pix of an installment: the payment is reconciled with that
-        installment only, and the difference with its open amount goes to the
-        provider's fine/interest income account or its discount account."""
+        """Book a Pix by the one settlement rule (``dunning.settlement``): the
+        principal is reconciled with the installment(s), the fine and interest
+        the PSP reported go to the income account, a discount it reported to
+        the discount account; an underpayment stays open, an overpayment stays
+        the customer's outstanding credit, and the collector gets an
+        activity."""
         self.ensure_one()
-        line = self.dunning_pix_move_line_id
-        if (
-            self.provider_code != const.PROVIDER_CODE
-            or self.operation == "refund"
-            or not line
-        ):
+        if self.provider_code != const.PROVIDER_CODE or self.operation == "refund":
             return super()._create_payment(**extra_create_values)
         provider = self.provider_id
         currency = self.currency_id
-        difference = currency.round(self.amount - line.amount_residual)
-        write_off = []
-        if not currency.is_zero(difference) and not line.reconciled:
-            difference_vals = provider._dunning_pix_difference_vals(
-                line.partner_id, difference
-            )
-            if difference_vals:
-                write_off.append(difference_vals)
+        settlement_model = self.env["dunning.settlement"]
+        installments = self._dunning_pix_installments()
+        received = (
+            self.env["dunning.pix.payment"]
+            .sudo()
+            .search([("transaction_id", "=", self.id)], limit=1)
+        )
+        paid = received.amount if received else self.amount
+        components, note = received._dunning_pix_components(installments)
+        settlement = settlement_model._dunning_explain(
+            installments,
+            paid,
+            components=components,
+            expected=None if self.dunning_pix_charge_id else self.amount,
+            income_account=provider.dunning_pix_income_account_id,
+            discount_account=provider.dunning_pix_discount_account_id,
+            tolerance=provider.dunning_pix_tolerance,
+        )
+        partner = self.partner_id.commercial_partner_id
+        write_off = settlement_model._dunning_settlement_lines(
+            settlement,
+            partner,
+            currency,
+            provider.dunning_pix_income_account_id,
+            provider.dunning_pix_discount_account_id,
+        )
         payment_method_line = (
             provider.journal_id.inbound_payment_method_line_ids.filtered(
                 lambda method_line: method_line.payment_provider_id == provider
@@ -225,10 +226,10 @@ class PaymentTransaction(models.Model):
         )
         payment = self.env["account.payment"].create(
             {
-                "amount": self.amount,
+                "amount": float(settlement.paid),
                 "payment_type": "inbound",
                 "currency_id": currency.id,
-                "partner_id": self.partner_id.commercial_partner_id.id,
+                "partner_id": partner.id,
                 "partner_type": "customer",
                 "journal_id": provider.journal_id.id,
                 "company_id": provider.company_id.id,
@@ -236,17 +237,46 @@ class PaymentTransaction(models.Model):
                 "payment_transaction_id": self.id,
                 "memo": f"{self.reference} - Pix {self.provider_reference or ''}",
                 "write_off_line_vals": write_off,
-                "invoice_ids": [Command.set(line.move_id.ids)],
+                "invoice_ids": [
+                    Command.set((installments.move_id or self.invoice_ids).ids)
+                ],
                 **extra_create_values,
             }
         )
         payment.action_post()
         self.payment_id = payment
-        if not line.reconciled:
-            (payment.move_id.line_ids + line).filtered(
-                lambda aml: aml.account_id == line.account_id and not aml.reconciled
-            ).reconcile()
+        settlement_model._dunning_settle_reconcile(
+            payment.move_id.line_ids, installments
+        )
+        reason = settlement_model._dunning_settlement_followup(
+            settlement,
+            installments
+            or self.dunning_pix_move_line_id
+            or self.invoice_ids.line_ids.filtered(
+                lambda aml: aml.account_id.account_type == "asset_receivable"
+            )[:1],
+            self.env._(
+                "Pix %(e2eid)s", e2eid=self.provider_reference or self.reference
+            ),
+        )
+        notes = [text for text in (note, reason) if text]
+        if received and notes:
+            received.note = "\n".join(notes)
         return payment
+
+    def _dunning_pix_installments(self):
+        """The open installments the Pix pays: the charge's, else the open
+        receivable items of the transaction's invoices, oldest first."""
+        self.ensure_one()
+        lines = self.dunning_pix_move_line_id or self.invoice_ids.line_ids
+        return lines.filtered(
+            lambda aml: (
+                aml.account_id.account_type == "asset_receivable"
+                and not aml.reconciled
+                and aml.amount_residual > 0
+                and aml.parent_state == "posted"
+            )
+        ).sorted(lambda aml: (aml.date_maturity or aml.date, aml.id))
 
     # ------------------------------------------------------------------
     # Refunds

@@ -5,3 +5,4 @@ from . import test_pix_mtls
 from . import test_pix_static_match
 from . import test_pix_portal
 from . import test_pix_access
+from . import test_pix_settlement

@@ -75,36 +75,68 @@ class TestPixStaticMatch(PixSandboxCommon):
         self.assertEqual(history.pix_payment_id, received)
         self.assertIn(txid, st_line.dunning_pix_match_note)
 
-    def test_amount_above_books_the_fine_to_the_income_account(self):
-        _move, line = self._installment(days=-10, amount=1000.0)
+    def test_amount_above_leaves_the_excess_as_credit(self):
+        move, line = self._installment(days=-10, amount=1000.0)
         st_line = self._statement_line(f"Pix {self._txid(line)}", 1021.37)
         self._match()
         self.assertTrue(line.reconciled)
         self.assertTrue(st_line.is_reconciled)
-        income = st_line.move_id.line_ids.filtered(
-            lambda aml: aml.account_id == self.income_account
+        # A bank statement reports no fine nor interest: nothing to income.
+        self.assertFalse(
+            st_line.move_id.line_ids.filtered(
+                lambda aml: aml.account_id == self.income_account
+            )
         )
-        self.assertAlmostEqual(income.balance, -21.37)
-        self.assertEqual(income.partner_id, self.customer)
+        credit = st_line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == line.account_id
+        )
+        self.assertAlmostEqual(credit.amount_residual, -21.37)
+        self.assertEqual(credit.partner_id, self.customer)
         self.assertAlmostEqual(st_line.dunning_pix_payment_ids.amount, 1021.37)
+        self.assertIn("21.37", move.activity_ids.note)
+        self.assertIn("21.37", st_line.dunning_pix_match_note)
 
-    def test_amount_below_is_left_for_a_person(self):
+    def test_amount_below_leaves_the_rest_open(self):
         move, line = self._installment(days=5, amount=1000.0)
         st_line = self._statement_line(f"PIX RECEBIDO {self._txid(line)}", 990.0)
-        action = self._match()
-        self.assertEqual(action["params"]["type"], "warning")
-        self.assertFalse(st_line.is_reconciled)
-        self.assertFalse(line.reconciled)
-        self.assertEqual(move.payment_state, "not_paid")
-        self.assertFalse(self._received())
-        note = st_line.dunning_pix_match_note
-        self.assertIn("990", note)
-        self.assertIn("Not matched", note)
-        self.assertIn("Not matched automatically", st_line.move_id.message_ids[:1].body)
-        # Run again: the same reason is not repeated in the chatter.
-        messages = len(st_line.move_id.message_ids)
         self._match()
-        self.assertEqual(len(st_line.move_id.message_ids), messages)
+        self.assertTrue(st_line.is_reconciled)
+        self.assertFalse(line.reconciled)
+        self.assertAlmostEqual(line.amount_residual, 10.0)
+        self.assertEqual(move.payment_state, "partial")
+        self.assertFalse(
+            self.env["account.move.line"].search(
+                [("account_id", "=", self.discount_account.id)]
+            )
+        )
+        (received,) = self._received()
+        self.assertIn("10.00", received.note)
+        self.assertIn("10.00", move.activity_ids.note)
+        self.assertFalse(self._history(move).paid_via)
+
+    def test_tolerance_is_the_only_write_off(self):
+        self.provider.dunning_pix_tolerance = 0.05
+        _move, line = self._installment(days=5, amount=1000.0)
+        st_line = self._statement_line(f"PIX RECEBIDO {self._txid(line)}", 999.97)
+        self._match()
+        self.assertTrue(line.reconciled)
+        rounding = st_line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.discount_account
+        )
+        self.assertAlmostEqual(rounding.balance, 0.03)
+
+    def test_same_end_to_end_id_is_booked_once(self):
+        _move, line = self._installment(days=5, amount=100.0)
+        _other_move, other_line = self._installment(days=6, amount=100.0)
+        e2eid = "E12345678202611241000abcdefghijk"
+        first = self._statement_line(f"PIX {e2eid} {self._txid(line)}", 100.0)
+        second = self._statement_line(f"PIX {e2eid} {self._txid(other_line)}", 100.0)
+        self._match()
+        self.assertTrue(first.is_reconciled)
+        self.assertFalse(second.is_reconciled)
+        self.assertFalse(other_line.reconciled)
+        self.assertEqual(self._received().e2eid, e2eid)
+        self.assertIn("already booked", second.dunning_pix_match_note)
 
     def test_billing_users_cannot_match(self):
         _move, line = self._installment(days=5, amount=1000.0)
@@ -144,11 +176,18 @@ class TestPixStaticMatch(PixSandboxCommon):
             st_line.move_id.line_ids.read(["account_id", "balance"]), entry
         )
         # A second line with the same txid (a second Pix) finds the
-        # installment paid and is left alone.
+        # installment paid: not matched, recorded to review (once).
         second = self._statement_line(f"Pix recebido {self._txid(line)}", 500.0)
         model._cron_dunning_pix_match()
+        model._cron_dunning_pix_match()
         self.assertFalse(second.is_reconciled)
-        self.assertEqual(len(self._received()), 1)
+        booked = self._received().filtered(lambda r: r.state == "booked")
+        self.assertEqual(booked.statement_line_id, st_line)
+        review = self._received().filtered(lambda r: r.state == "to_review")
+        self.assertEqual(review.statement_line_id, second)
+        self.assertIn("second payment", review.review_reason)
+        self.assertTrue(review.activity_ids)
+        self.assertIn("second payment", second.dunning_pix_match_note)
 
     def test_pay_now_transaction_is_matched_without_a_second_booking(self):
         move, _line = self._installment(days=5, amount=150.0)

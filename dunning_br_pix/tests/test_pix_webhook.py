@@ -88,21 +88,25 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         self.assertFalse(other.is_sandbox)
         self.assertEqual(other.state, "active")
 
-    def test_payment_below_the_open_amount_books_a_discount(self):
-        _move, line = self._installment(days=5, amount=1000.0)
+    def test_payment_below_the_open_amount_leaves_the_rest_open(self):
+        move, line = self._installment(days=5, amount=1000.0)
         charge = self._charge(line)
         self.env.flush_all()
         self.psp.simulate_payment(charge.txid, amount=Decimal("990.00"))
         self.env.invalidate_all()
-        self.assertEqual(charge.state, "paid")
-        self.assertTrue(line.reconciled)
-        discount = self.env["account.move.line"].search(
-            [("account_id", "=", self.discount_account.id)]
+        self.assertEqual(charge.state, "paid")  # the PSP concluded it
+        self.assertFalse(line.reconciled)
+        self.assertAlmostEqual(line.amount_residual, 10.0)
+        self.assertEqual(move.payment_state, "partial")
+        self.assertFalse(
+            self.env["account.move.line"].search(
+                [("account_id", "=", self.discount_account.id)]
+            )
         )
-        self.assertAlmostEqual(discount.balance, 10.0)
         self.assertAlmostEqual(charge.payment_ids.payment_id.amount, 990.0)
+        self.assertIn("10.00", move.activity_ids.note)
 
-    def test_pay_now_with_another_amount_is_not_booked(self):
+    def test_pay_now_with_another_amount_is_booked_as_paid(self):
         move, _line = self._installment(days=5, amount=200.0)
         tx = self.env["payment.transaction"].create(
             {
@@ -119,10 +123,11 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         self.env.flush_all()
         self.psp.simulate_payment(tx.dunning_pix_txid, amount=Decimal("150.00"))
         self.env.invalidate_all()
-        self.assertEqual(tx.state, "error")
-        self.assertIn("150.00", tx.state_message)
-        self.assertFalse(tx.payment_id)
-        self.assertEqual(move.payment_state, "not_paid")
+        self.assertEqual(tx.state, "done")
+        self.assertAlmostEqual(tx.payment_id.amount, 150.0)
+        self.assertEqual(move.payment_state, "partial")
+        self.assertAlmostEqual(move.amount_residual, 50.0)
+        self.assertIn("50.00", move.activity_ids.note)
 
     def test_same_webhook_twice_books_once(self):
         _move, line = self._installment(days=5)
@@ -193,17 +198,33 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         self.assertEqual(charge.state, "paid")
         self.assertTrue(line.reconciled)
 
-    def test_unknown_txid_is_logged(self):
+    def test_unknown_txid_is_recorded_to_review(self):
         _move, line = self._installment(days=5)
         charge = self._charge(line)
-        pix = self.psp.simulate_payment(charge.txid, deliver=False)
+        txid = charge.txid
+        pix = self.psp.simulate_payment(txid, deliver=False)
         charge.sudo().unlink()  # an installment Odoo no longer knows
         self.env.flush_all()
         with self.assertLogs(
-            "odoo.addons.dunning_br_pix.models.payment_provider", "WARNING"
+            "odoo.addons.dunning_br_pix.models.dunning_pix_payment", "WARNING"
         ):
             self.psp.notify(pix)
+        self.env.invalidate_all()
         self.assertEqual(self.psp.deliveries[-1].status, 200)
+        (received,) = self.env["dunning.pix.payment"].search([])
+        self.assertEqual(received.state, "to_review")
+        self.assertEqual(received.e2eid, pix["endToEndId"])
+        self.assertIn(txid, received.review_reason)
+        self.assertFalse(received.payment_id)
+        self.assertTrue(received.activity_ids)
+        self.assertFalse(line.reconciled)
+        self.assertEqual(
+            self.env["dunning.pix.payment"].search_count([("state", "=", "to_review")]),
+            1,
+        )
+        received.action_dunning_pix_mark_reviewed()
+        self.assertEqual(received.state, "reviewed")
+        self.assertFalse(received.activity_ids)
 
     def test_polling_finds_a_dropped_webhook(self):
         _move, line = self._installment(days=5)
