@@ -4,3 +4,4 @@ from . import test_pix_webhook
 from . import test_pix_mtls
 from . import test_pix_static_match
 from . import test_pix_portal
+from . import test_pix_portal_lang
