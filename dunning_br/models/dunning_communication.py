@@ -166,6 +166,17 @@ class DunningCommunication(models.Model):
         if notes:
             self.browse(notes)._message_log_batch(bodies=notes)
 
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        """The e-mail layout of a message is rendered in each recipient's
+        language: a customer whose language is not installed gets it in the
+        message's (see :meth:`_dunning_lang`)."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        langs = self.env["res.lang"]
+        for data in recipients:
+            if data.get("lang") and not langs._get_data(code=data["lang"]):
+                data["lang"] = self[:1]._dunning_lang() if self else False
+        return recipients
+
     def _dunning_money_formatter(self):
         """A function formatting amounts in the message's currency exactly as
         ``odoo.tools.format_amount`` does (in the environment's language),

@@ -8,7 +8,7 @@ from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import formatLang
 
-from .common import DunningCommon
+from .common import DunningCommon, translated_term
 
 NOON = " 12:00:00"
 
@@ -17,9 +17,9 @@ NOON = " 12:00:00"
 class TestDunningActions(DunningCommon):
     """What the steps do besides e-mails: letters, activities, flags."""
 
-    def _mails_to(self, partner, text):
+    def _notices_to(self, partner, subject):
         return self.env["mail.mail"].search(
-            [("recipient_ids", "in", partner.ids), ("body_html", "ilike", text)]
+            [("recipient_ids", "in", partner.ids), ("subject", "=", subject)]
         )
 
     def test_letter_states_the_updated_total_in_words(self):
@@ -59,7 +59,15 @@ class TestDunningActions(DunningCommon):
             ._render_qweb_html("dunning_br.report_dunning_letter", letter.ids)[0]
             .decode()
         )
-        self.assertIn("Extrajudicial notice", html)
+        self.assertIn(
+            translated_term(
+                self.env.ref("dunning_br.report_dunning_letter_document"),
+                "arch_db",
+                "Extrajudicial notice",
+                letter._dunning_lang(),
+            ),
+            html,
+        )
         self.assertIn("Cliente Carta", html)
         self.assertIn("mil e quarenta reais e trinta e três centavos", html)
         self.assertIn(move.name, html)
@@ -169,9 +177,11 @@ class TestDunningActions(DunningCommon):
         self.assertEqual(rows.step_id, notice | flag)
         given = rows.filtered(lambda h: h.step_id == notice)
         self.assertEqual(given.state, "sent")
-        self.assertEqual(
-            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
+        notice_subject = self._rendered(
+            self.env.ref("dunning_br.mail_template_negativation"),
+            given.communication_id,
         )
+        self.assertEqual(len(self._notices_to(without_notice, notice_subject)), 1)
         waiting = rows.filtered(lambda h: h.step_id == flag)
         self.assertEqual(waiting.state, "skipped")
         self.assertEqual(waiting.skip_reason, "awaiting_notice")
@@ -192,9 +202,7 @@ class TestDunningActions(DunningCommon):
         self.assertEqual(waiting.state, "sent")
         self.assertTrue(without_notice.dunning_negativation_flag)
         self.assertEqual(str(without_notice.dunning_negativation_date), "2025-03-17")
-        self.assertEqual(
-            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
-        )
+        self.assertEqual(len(self._notices_to(without_notice, notice_subject)), 1)
 
     def test_flag_without_a_notice_step_in_the_policy_is_never_done(self):
         self.env["dunning.policy.step"].create(

@@ -45,7 +45,6 @@ class TestPixPortalPortuguese(PixSandboxCommon, HttpCase):
 
         page = self.url_open(f"/my/invoices/{move.id}")
         self._assert_no_error_page(page)
-        self.assertIn('lang="pt-BR"', page.text)
         view = self.env.ref("dunning_br_pix.portal_invoice_page_pix")
         self.assertIn(
             translated_term(view, "arch_db", "Pay with Pix", "pt_BR"), page.text
