@@ -76,7 +76,7 @@ class DunningCommon(AccountTestInvoicingCommon):
         cls.engine = cls.env["dunning.engine"]
         # Letters queued before the tests (the demo's first run issues one)
         # are not theirs: out of the queue the tests count.
-        cls.env["dunning.communication"].search(
+        cls.env["dunning.communication"].sudo().search(
             [("letter_state", "=", "to_render")]
         ).letter_state = "ready"
 

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import formatLang, get_lang
 
 from .common import DunningCommon, translated_term
 
@@ -273,7 +273,10 @@ class TestDunningActions(DunningCommon):
         partner = self._customer("Cliente Chatter")
         self._invoice(partner, "2025-03-07")
         self.engine._run_for(self.company)
-        self.assertIn("Collection reminder sent", partner.message_ids[0].body)
+        # Noted for the company's users, in the company's language.
+        lang = get_lang(self.env, self.company.partner_id.lang).code
+        sent = self.env(context={"lang": lang})._("Collection reminder sent: %(link)s")
+        self.assertIn(sent.split("%(link)s")[0].strip(), partner.message_ids[0].body)
         self.assertEqual(partner.dunning_history_count, 1)
         action = partner.action_view_dunning_history()
         self.assertEqual(

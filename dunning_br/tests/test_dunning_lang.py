@@ -27,7 +27,8 @@ class TestDunningLanguage(DunningCommon):
 
     def _assert_fallback_noted(self, communication):
         self.assertEqual(communication._dunning_lang(), self.company_lang.code)
-        note = self.env._(
+        # Written for the company's users, in the company's language.
+        note = self.env(context={"lang": self.company_lang.code})._(
             "The customer's language, %(wanted)s, is not installed in this "
             "database: the message is written in %(used)s instead.",
             wanted=self.missing.name,
