@@ -290,6 +290,12 @@ with Registry(settings["db"]).cursor() as cr:
     })
     users = env["res.users"].with_context(active_test=False).search([])
     users.write({"lang": settings["lang"], "tz": settings["tz"]})
+    # Admin (the customers' contact, the invoices' salesperson) works there.
+    env.ref("base.partner_admin").write({
+        **settings["admin"],
+        "state_id": env.ref(settings["state"]).id,
+        "country_id": env.ref("base.br").id,
+    })
     company.partner_id.tz = settings["tz"]
 """
 # The demo's main company (its collection messages name it).
@@ -312,6 +318,12 @@ def _create_database(env, package_dir, db_args):
         "state": "base.state_br_sp",
         "tz": "America/Sao_Paulo",
         "company": DEMO_COMPANY,
+        "admin": {
+            "street": DEMO_COMPANY["street"],
+            "city": DEMO_COMPANY["city"],
+            "zip": DEMO_COMPANY["zip"],
+            "phone": "+55 11 3000-0001",
+        },
     }
     cmd = [sys.executable, "-c", _CREATE_DATABASE, json.dumps(settings)]
     cmd += [f"--addons-path={odoo_env.addons_path(package_dir)}", *db_args]

@@ -77,8 +77,12 @@ class DunningCommunication(models.Model):
 
     @api.depends("partner_id", "date", "step_id")
     def _compute_name(self):
+        # Stored once: in the company's language, whatever the language of the
+        # environment that happens to compute it.
         for message in self:
-            message.name = f"{message.step_id.name} — {message.partner_id.name}"
+            lang = get_lang(self.env, message.company_id.partner_id.lang).code
+            step = message.step_id.with_context(lang=lang)
+            message.name = f"{step.name} — {message.partner_id.name}"
 
     @api.depends(
         "history_ids.amount_residual",
