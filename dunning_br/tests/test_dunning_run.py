@@ -9,6 +9,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import format_amount
+from odoo.tools.misc import get_lang
 
 from ..models import dunning_engine
 from .common import DunningCommon
@@ -91,7 +92,17 @@ class TestDunningRun(DunningCommon):
             self.engine._run_for(self.company)
         history = self._history(move)
         self.assertEqual(history.state, "failed")
-        self.assertIn("does not address the customer", history.failure_reason)
+        # Said to the company's users, in the company's language.
+        lang = get_lang(self.env, self.company.partner_id.lang).code
+        self.assertEqual(
+            history.failure_reason,
+            self.env(context={"lang": lang})._(
+                "The e-mail template %(template)s does not address the "
+                "customer: set its recipients to the customer of the "
+                "message (object.partner_id).",
+                template=template.with_context(lang=lang).display_name,
+            ),
+        )
         self.assertFalse(self._mails_to(partner))
 
     @freeze_time(TODAY + NOON)
