@@ -9,6 +9,7 @@ package of the running interpreter, or as the source tree named by
 """
 
 import contextlib
+import json
 import os
 import pwd
 import shutil
@@ -114,6 +115,59 @@ def installed_addons(dbname, db_args, env):
     if result.returncode:
         raise SetupError(f"cannot read database {dbname}: {result.stderr.strip()}")
     return set(result.stdout.split()) & set(ADDONS)
+
+
+# Run by the interpreter of Odoo: the main company of a database, read with
+# plain SQL (no registry to load).
+_COMPANY_STATE = """
+import json, sys
+import odoo
+from odoo.tools import config
+config.parse_config(sys.argv[2:])
+import odoo.service.db as sdb
+import odoo.sql_db
+if not sdb.exp_db_exist(sys.argv[1]):
+    sys.exit(3)
+with odoo.sql_db.db_connect(sys.argv[1]).cursor() as cr:
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns"
+        " WHERE table_name = 'res_company' AND column_name = 'chart_template'"
+    )
+    chart = "c.chart_template" if cr.fetchone() else "NULL"
+    cr.execute(
+        "SELECT country.code, currency.name, " + chart +
+        "  FROM res_company c"
+        "  JOIN res_currency currency ON currency.id = c.currency_id"
+        "  JOIN res_partner p ON p.id = c.partner_id"
+        "  LEFT JOIN res_country country ON country.id = p.country_id"
+        " WHERE c.id = (SELECT res_id FROM ir_model_data"
+        "                WHERE module = 'base' AND name = 'main_company')"
+    )
+    country, currency, chart = cr.fetchone()
+    cr.execute("SELECT code FROM res_lang WHERE active ORDER BY code")
+    langs = [row[0] for row in cr.fetchall()]
+print(json.dumps({"country": country, "currency": currency,
+                  "chart_template": chart, "langs": langs}))
+"""
+
+
+def company_state(dbname, db_args, env):
+    """What the demo needs to know of the main company of ``dbname``: a dict
+    with ``country`` (code), ``currency``, ``chart_template`` (``None``
+    before ``account``) and ``langs`` (the active languages); ``None`` when
+    there is no such database."""
+    result = subprocess.run(
+        [sys.executable, "-c", _COMPANY_STATE, dbname, *db_args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode == 3:
+        return None
+    if result.returncode:
+        raise SetupError(f"cannot read database {dbname}: {result.stderr.strip()}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def odoo_command(*args):

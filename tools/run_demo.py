@@ -4,9 +4,12 @@
 
 Starts (or reuses) a PostgreSQL cluster kept in ``.run/pgdata`` unless
 PGHOST/PGPORT/ODOO_RC name a server, creates (or reuses) the database
-``dunning_br_demo`` with the addons and their demo data, starts the API Pix
+``dunning_br_demo`` as a company in Brazil (BRL, l10n_br's chart of accounts,
+pt_BR for every user) with the addons and their demo data, which end with a
+first run of the régua (the collection history), starts the API Pix
 sandbox PSP (``python -m sandbox.pix_psp``, port 8799 or a free one), points
-the demo Pix provider at it, then runs Odoo.
+the demo Pix provider at it, starts a local SMTP server keeping the e-mails in
+``.run/mail``, then runs Odoo.
 
 ``--prepare`` stops after the database is ready (used by ``make i18n``);
 ``--update`` upgrades the addons of an existing database first;
@@ -27,14 +30,19 @@ DB = os.environ.get("DUNNING_BR_DB", "dunning_br_demo")
 PG_PORT = int(os.environ.get("DUNNING_BR_PG_PORT", "54329"))
 HTTP_PORT = int(os.environ.get("DUNNING_BR_HTTP_PORT", "8069"))
 PIX_PORT = int(os.environ.get("DUNNING_BR_PIX_PORT", "8799"))
+SMTP_PORT = int(os.environ.get("DUNNING_BR_SMTP_PORT", "8025"))
 # Credentials of the sandbox PSP, as the demo provider of dunning_br_pix has
 # them (dunning_br_pix/demo/dunning_pix_demo.xml).
 PIX_CLIENT = ("sandbox-client", "sandbox-secret")
 PIX_PROVIDER = "dunning_br_pix.demo_provider_pix_sandbox"
 PIX_INVOICE = "dunning_br_pix.demo_invoice_pix"
+# The portal user of the Pix demo customer (password = login).
+PORTAL_LOGIN = "confeitaria"
 # Translator comment of a term that reads the same in Portuguese (tests accept
 # its empty msgstr; see dunning_br/tests/common.py).
 SAME_AS_SOURCE = "pt_BR: same as source"
+# The language of the demo database (and of its users and customers).
+DEMO_LANG = "pt_BR"
 
 
 def _odoo(env, package_dir, db_args, *args, check=True):
@@ -205,11 +213,188 @@ def _configure_pix(env, package_dir, db_args, origin):
     company, invoice = shown["company"], shown["invoice"]
     print(
         f"Pix: provider 'Pix' of {company} in test mode with the "
-        f"sandbox PSP at {origin}. Switch to {company}, open invoice {invoice} "
+        f"sandbox PSP at {origin}. In {company}, open invoice {invoice} "
         "> Pix Charges > the charge > Simulate a Payment: the sandbox pays it "
         "and its webhook makes the invoice paid."
     )
     return True
+
+
+def _start_smtp_sink(env):
+    """Start a local SMTP server that keeps the demo's e-mails in the maildir
+    ``.run/mail`` instead of sending them, so that the régua's e-mails are
+    delivered (and can be read there) rather than failing for want of a mail
+    server. Return ``(process, Odoo's options)``, or ``(None, [])`` when it
+    cannot run (then the e-mails fail, as on any server without SMTP)."""
+    port = SMTP_PORT
+    if odoo_env.wait_for_port(port, 0.1):
+        port = odoo_env.free_port()
+    maildir = REPO / ".run" / "mail"
+    maildir.parent.mkdir(exist_ok=True)
+    cmd = [sys.executable, "-m", "aiosmtpd", "-n", f"--listen=127.0.0.1:{port}"]
+    cmd += ["--class=aiosmtpd.handlers.Mailbox", str(maildir)]
+    print("$ " + " ".join(cmd), flush=True)
+    process = subprocess.Popen(cmd, env=env, cwd=REPO)
+    if not odoo_env.wait_for_port(port, 15) or process.poll() is not None:
+        _stop(process)
+        print(
+            "make run: the local SMTP server did not start (it needs aiosmtpd: "
+            "pip install -r requirements-dev.txt); the demo's e-mails will fail.",
+            file=sys.stderr,
+        )
+        return None, []
+    print(f"E-mails: kept by the SMTP server on 127.0.0.1:{port} in {maildir}")
+    return process, ["--smtp=127.0.0.1", f"--smtp-port={port}"]
+
+
+# Run by the interpreter of Odoo: creates the demo database as Odoo's database
+# manager does for a company in Brazil (odoo.service.db.exp_create_database
+# with country BR and pt_BR): the main company is in BRL, pt_BR is loaded and
+# is every user's language. The company then gets a Brazilian identity. The
+# l10n_br chart of accounts comes with the next step (installing l10n_br).
+_CREATE_DATABASE = """
+import json, sys
+import odoo
+from odoo.tools import config
+settings = json.loads(sys.argv[1])
+config.parse_config(sys.argv[2:])
+import odoo.service.db as sdb
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools.misc import file_path
+
+
+def _logo():
+    # The company's logo (instead of Odoo's "Your logo" placeholder).
+    import base64, io
+    from PIL import Image, ImageDraw, ImageFont
+    lato = file_path("web/static/fonts/lato/Lato-Bol-webfont.ttf")
+    image = Image.new("RGB", (560, 140), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((10, 10, 130, 130), radius=24, fill="#e8731a")
+    draw.text((70, 70), "A", font=ImageFont.truetype(lato, 84), fill="white",
+              anchor="mm")
+    draw.text((150, 62), "Aurora", font=ImageFont.truetype(lato, 52),
+              fill="#2b3a4a", anchor="lm")
+    draw.text((152, 108), "DISTRIBUIDORA", font=ImageFont.truetype(lato, 22),
+              fill="#e8731a", anchor="lm")
+    data = io.BytesIO()
+    image.save(data, "PNG")
+    return base64.b64encode(data.getvalue())
+
+
+sdb.exp_create_database(
+    settings["db"], True, settings["lang"], "admin", "admin", settings["country"]
+)
+with Registry(settings["db"]).cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    company = env.ref("base.main_company")
+    if company.country_id.code != settings["country"] or not env[
+        "res.lang"
+    ]._lang_get(settings["lang"]):
+        sys.exit(4)  # Odoo logged why above
+    company.write({
+        **settings["company"],
+        "state_id": env.ref(settings["state"]).id,
+        "logo": _logo(),
+    })
+    users = env["res.users"].with_context(active_test=False).search([])
+    users.write({"lang": settings["lang"], "tz": settings["tz"]})
+    # Admin (the customers' contact, the invoices' salesperson) works there.
+    env.ref("base.partner_admin").write({
+        **settings["admin"],
+        "state_id": env.ref(settings["state"]).id,
+        "country_id": env.ref("base.br").id,
+    })
+    company.partner_id.tz = settings["tz"]
+"""
+# The demo's main company (its collection messages name it).
+DEMO_COMPANY = {
+    "name": "Distribuidora Aurora Ltda",
+    "vat": "12.345.678/0001-95",
+    "street": "Avenida Paulista, 1000",
+    "city": "São Paulo",
+    "zip": "01310-100",
+    "phone": "+55 11 3000-0000",
+    "email": "cobranca@aurora.example.com",
+}
+
+
+def _create_database(env, package_dir, db_args):
+    settings = {
+        "db": DB,
+        "lang": DEMO_LANG,
+        "country": "BR",
+        "state": "base.state_br_sp",
+        "tz": "America/Sao_Paulo",
+        "company": DEMO_COMPANY,
+        "admin": {
+            "street": DEMO_COMPANY["street"],
+            "city": DEMO_COMPANY["city"],
+            "zip": DEMO_COMPANY["zip"],
+            "phone": "+55 11 3000-0001",
+        },
+    }
+    cmd = [sys.executable, "-c", _CREATE_DATABASE, json.dumps(settings)]
+    cmd += [f"--addons-path={odoo_env.addons_path(package_dir)}", *db_args]
+    print(f"$ (create {DB} with country BR and {DEMO_LANG})", flush=True)
+    result = subprocess.run(cmd, env=env, cwd=REPO, check=False)
+    if result.returncode:
+        raise SetupError(
+            f"the database {DB} could not be created as a Brazilian company "
+            f"(exit {result.returncode}, see above); drop it and try again"
+        )
+
+
+def _is_brazilian(state):
+    return (
+        state["country"] == "BR"
+        and state["currency"] == "BRL"
+        and DEMO_LANG in state["langs"]
+    )
+
+
+def _dropdb_hint(db_args):
+    options = dict(arg[2:].split("=", 1) for arg in db_args if "=" in arg)
+    cmd = ["dropdb"]
+    for option, flag in (("db_host", "-h"), ("db_port", "-p"), ("db_user", "-U")):
+        if options.get(option):
+            cmd += [flag, options[option]]
+    return " ".join([*cmd, DB])
+
+
+def _prepare_database(env, package_dir, db_args):
+    """Create the demo database, or say what an existing one lacks; install
+    the localization, then the addons with their demo data (which end with a
+    first run of the régua, so the collection history is not empty)."""
+    state = odoo_env.company_state(DB, db_args, env)
+    if state is None:
+        print(f"creating the demo database {DB} (takes a few minutes)")
+        _create_database(env, package_dir, db_args)
+        state = odoo_env.company_state(DB, db_args, env)
+    if not _is_brazilian(state):
+        print(
+            f"make run: the database {DB} was created by an older `make run`: "
+            f"its main company is in {state['currency']}, not a company in "
+            f"Brazil in BRL with {DEMO_LANG} loaded, so messages to the "
+            "Brazilian demo customers cannot be written in Portuguese. Stop "
+            f"make run, drop it ({_dropdb_hint(db_args)}) and run make run "
+            "again to get the Brazilian demo. Serving it as it is.",
+            file=sys.stderr,
+        )
+    elif not state["chart_template"]:
+        # The chart of accounts of the company's country is loaded once the
+        # localization is installed: before the addons' demo invoices.
+        _odoo(
+            env,
+            package_dir,
+            db_args,
+            f"--database={DB}",
+            "--init=l10n_br",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+        )
+    return odoo_env.installed_addons(DB, db_args, env)
 
 
 def main():
@@ -231,6 +416,7 @@ def main():
         env, package_dir = found
         cluster = None
         pix_sandbox = None
+        smtp_sink = None
         if odoo_env.external_postgres_configured():
             db_args = odoo_env.db_args_from_env()
         else:
@@ -243,9 +429,9 @@ def main():
                 print(f"started PostgreSQL on 127.0.0.1:{cluster.port}")
             db_args = cluster.db_args
         try:
-            installed = odoo_env.installed_addons(DB, db_args, env)
+            installed = _prepare_database(env, package_dir, db_args)
             if installed != set(ADDONS):
-                print(f"creating the demo database {DB} (takes a few minutes)")
+                print(f"installing the addons with their demo data in {DB}")
                 _odoo(
                     env,
                     package_dir,
@@ -272,9 +458,11 @@ def main():
             pix_sandbox, pix_origin = _start_pix_sandbox(env)
             if pix_sandbox is not None:
                 _configure_pix(env, package_dir, db_args, pix_origin)
+            smtp_sink, smtp_args = _start_smtp_sink(env)
             print(
                 f"\nOpen http://127.0.0.1:{HTTP_PORT}/web/login and sign in as "
-                f"admin / admin (database {DB}). Stop with Ctrl+C.\n",
+                f"admin / admin (database {DB}; the customer's side: "
+                f"{PORTAL_LOGIN} / {PORTAL_LOGIN}). Stop with Ctrl+C.\n",
                 flush=True,
             )
             return _odoo(
@@ -285,10 +473,12 @@ def main():
                 f"--db-filter=^{DB}$",
                 "--http-interface=127.0.0.1",
                 f"--http-port={HTTP_PORT}",
+                *smtp_args,
                 check=False,
             )
         finally:
             _stop(pix_sandbox)
+            _stop(smtp_sink)
             if cluster is not None:
                 cluster.stop()
     except SetupError as err:

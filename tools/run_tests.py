@@ -7,8 +7,9 @@
 3. runs the library tests (pytest);
 4. when an Odoo 18.0 is found (importable ``odoo`` or ``ODOO_PATH``): uses the
    PostgreSQL given by PGHOST/PGPORT/PGUSER/ODOO_RC or starts a throwaway
-   cluster, creates a fresh database, installs the three addons with demo data
-   and runs their tests only; otherwise says loudly that they were skipped;
+   cluster, creates a fresh database with pt_BR loaded, installs the three
+   addons with demo data and runs their tests only; otherwise says loudly that
+   they were skipped;
 5. ends with one line ``N passed, N failed`` counting both layers.
 """
 
@@ -33,6 +34,10 @@ LOG_RE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ (?P<logger>\S+): "
 )
 OUR_LOGGERS = tuple(f"odoo.addons.{name}" for name in ADDONS)
+TEST_LANG = "pt_BR"
+TRANSLATION_RE = re.compile(
+    rf"module (?P<module>\w+): loading translation file \S+{TEST_LANG}\.po "
+)
 
 
 class Tally:
@@ -147,6 +152,9 @@ def odoo_tests(tally, package_dir, env, db_args, keep_log):
         *db_args,
         f"--database={dbname}",
         f"--init={','.join(ADDONS)}",
+        # pt_BR installed, as in a Brazilian database: the tests must pass
+        # with the addons' translations loaded (messages, pages, reports).
+        f"--load-language={TEST_LANG}",
         "--test-enable",
         f"--test-tags={tags}",
         "--stop-after-init",
@@ -159,6 +167,7 @@ def odoo_tests(tally, package_dir, env, db_args, keep_log):
     print("$ " + " ".join(cmd), flush=True)
     summary = None
     log_problems = []
+    translated = set()
     with log_path.open("w", encoding="utf-8") as log_file:
         proc = subprocess.Popen(
             cmd,
@@ -179,6 +188,9 @@ def odoo_tests(tally, package_dir, env, db_args, keep_log):
                 log_problems.append(line.rstrip())
             if _worth_echo(line, level):
                 print(line, end="", flush=True)
+            loaded = TRANSLATION_RE.search(line)
+            if loaded:
+                translated.add(loaded["module"])
             found = SUMMARY_RE.search(line)
             if found:
                 summary = found
@@ -198,6 +210,12 @@ def odoo_tests(tally, package_dir, env, db_args, keep_log):
             tally.add(failed=1, problem="Odoo ran no test of our addons")
     if missing:
         tally.add(failed=1, problem=f"not installed: {', '.join(missing)}")
+    untranslated = [name for name in ADDONS if name not in translated]
+    if untranslated:
+        tally.add(
+            failed=1,
+            problem=f"{TEST_LANG} translations not loaded: {', '.join(untranslated)}",
+        )
     if log_problems:
         tally.add(
             failed=1,

@@ -78,8 +78,12 @@ class DunningCommunication(models.Model):
 
     @api.depends("partner_id", "date", "step_id")
     def _compute_name(self):
+        # Stored once: in the company's language, whatever the language of the
+        # environment that happens to compute it.
         for message in self:
-            message.name = f"{message.step_id.name} — {message.partner_id.name}"
+            lang = get_lang(self.env, message.company_id.partner_id.lang).code
+            step = message.step_id.with_context(lang=lang)
+            message.name = f"{step.name} — {message.partner_id.name}"
 
     @api.depends(
         "history_ids.amount_residual",
@@ -101,7 +105,7 @@ class DunningCommunication(models.Model):
     def _dunning_lines(self):
         """One dict per installment, in due-date order, for the templates."""
         self.ensure_one()
-        lang = self.partner_id.lang or self.env.lang
+        lang = self._dunning_lang()
         rows = self.history_ids.sorted(lambda h: (h.date_maturity, h.move_id.name))
         instructions = self._dunning_payment_instructions(rows)
         money = self._dunning_money_formatter()
@@ -135,6 +139,48 @@ class DunningCommunication(models.Model):
                 }
             )
         return lines
+
+    def _dunning_lang(self):
+        """The language of the message: its customer's, or, when that one is
+        not installed (or not set), the company's (see
+        :meth:`_dunning_note_lang_fallback`)."""
+        self.ensure_one()
+        lang = self.partner_id.lang
+        if lang and self.env["res.lang"]._get_data(code=lang):
+            return lang
+        return get_lang(self.env, self.company_id.partner_id.lang).code
+
+    def _dunning_note_lang_fallback(self):
+        """Say in the chatter of each message whose customer's language is not
+        installed which language it is written in instead."""
+        notes = {}
+        langs = self.env["res.lang"].with_context(active_test=False)
+        for message in self:
+            wanted, used = message.partner_id.lang, message._dunning_lang()
+            if wanted and wanted != used:
+                names = {
+                    lang.code: lang.name
+                    for lang in langs.search([("code", "in", (wanted, used))])
+                }
+                notes[message.id] = self.env._(
+                    "The customer's language, %(wanted)s, is not installed in "
+                    "this database: the message is written in %(used)s instead.",
+                    wanted=names.get(wanted, wanted),
+                    used=names.get(used, used),
+                )
+        if notes:
+            self.browse(notes)._message_log_batch(bodies=notes)
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        """The e-mail layout of a message is rendered in each recipient's
+        language: a customer whose language is not installed gets it in the
+        message's (see :meth:`_dunning_lang`)."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        langs = self.env["res.lang"]
+        for data in recipients:
+            if data.get("lang") and not langs._get_data(code=data["lang"]):
+                data["lang"] = self[:1]._dunning_lang() if self else False
+        return recipients
 
     def _dunning_money_formatter(self):
         """A function formatting amounts in the message's currency exactly as
@@ -294,6 +340,7 @@ class DunningCommunication(models.Model):
         The messages of a template go through one mail composer, which renders
         them in batch; if that fails, each message is posted alone so that
         only the bad ones fail."""
+        self._dunning_note_lang_fallback()
         failures = {}
         for template in self.step_id.mail_template_id:
             batch = self.filtered(lambda c, t=template: c.step_id.mail_template_id == t)
@@ -364,6 +411,7 @@ class DunningCommunication(models.Model):
         for the PDF rendering of the scheduled action 'Generate the collection
         letters', triggered now. The PDF is then kept attached to its message,
         ready to print or to send by post."""
+        self._dunning_note_lang_fallback()
         self.letter_state = "to_render"
         body = self.env._("Collection letter issued; its PDF is being generated.")
         notes = self._message_log_batch(bodies=dict.fromkeys(self.ids, body))

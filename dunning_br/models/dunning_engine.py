@@ -41,6 +41,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import get_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class DunningEngine(models.AbstractModel):
             today = self._today(company)
             if not company._dunning_is_live(today):
                 continue
-            engine = self.sudo().with_company(company)
+            engine = self.sudo().with_company(company)._in_company_lang(company)
             partner_ids = engine._select_due(company, today)
             self._commit()
             processed, left = engine._process_pending(
@@ -87,13 +88,21 @@ class DunningEngine(models.AbstractModel):
         The engine acts as the system, like the scheduled action. Return
         (customers processed, customers left)."""
         today = today or self._today(company)
-        engine = self.sudo().with_company(company)
+        engine = self.sudo().with_company(company)._in_company_lang(company)
         partner_ids = engine._select_due(company, today)
         return engine._process_pending(company, today, None, partner_ids)
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    @api.model
+    def _in_company_lang(self, company):
+        """The engine working in the company's language: what it writes for
+        the company's users (message names, chatter notes, activities) is in
+        that language, not in the one of whoever runs it (none for the
+        scheduled action). Messages to customers use their own language."""
+        return self.with_context(lang=get_lang(self.env, company.partner_id.lang).code)
+
     @api.model
     def _today(self, company):
         tz = company.partner_id.tz or "America/Sao_Paulo"

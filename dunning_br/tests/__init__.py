@@ -6,3 +6,4 @@ from . import test_dunning_actions
 from . import test_dunning_letters
 from . import test_dunning_access
 from . import test_dunning_golive
+from . import test_dunning_lang

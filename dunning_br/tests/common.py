@@ -10,6 +10,7 @@ import polib
 from odoo import Command, fields
 from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user
+from odoo.tools.misc import formatLang
 from odoo.tools.translate import TranslationModuleReader
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -48,6 +49,16 @@ class TranslationCheckMixin:
             untranslated, f"{module}: terms without a pt_BR translation: {untranslated}"
         )
         self.assertFalse(stale, f"{module}: pt_BR.po has stale terms: {stale}")
+
+
+def translated_term(record, fname, source, lang):
+    """``source``, a term of the translated field ``fname`` of ``record`` (a
+    view's label, a template's sentence), in ``lang``: what a page or a
+    message shows in that language, whatever the languages installed."""
+    field = record._fields[fname]
+    sources = field.get_trans_terms(record.with_context(lang="en_US")[fname])
+    terms = field.get_trans_terms(record.with_context(lang=lang)[fname])
+    return dict(zip(sources, terms, strict=True)).get(source, source)
 
 
 class DunningCommon(AccountTestInvoicingCommon):
@@ -96,6 +107,11 @@ class DunningCommon(AccountTestInvoicingCommon):
                 **values,
             }
         )
+        # Letters queued before the tests (the demo's first run issues one)
+        # are not theirs: out of the queue the tests count.
+        cls.env["dunning.communication"].sudo().search(
+            [("letter_state", "=", "to_render")]
+        ).letter_state = "ready"
 
     @classmethod
     def _create_policy(cls, company, **values):
@@ -164,6 +180,22 @@ class DunningCommon(AccountTestInvoicingCommon):
             move.invoice_date_due = fields.Date.to_date(due)
         move.action_post()
         return move
+
+    @staticmethod
+    def _rendered(template, communication, fname="subject"):
+        """What ``template`` gives for ``communication`` in its customer's
+        language (the language of the message): the text a test expects,
+        whether or not pt_BR is installed."""
+        return template._render_field(fname, communication.ids, compute_lang=True)[
+            communication.id
+        ]
+
+    @staticmethod
+    def _number(communication, amount):
+        """``amount`` as the message of ``communication`` writes it
+        (1,023.33 in English, 1.023,33 in Portuguese)."""
+        lang = communication._dunning_lang()
+        return formatLang(communication.with_context(lang=lang).env, amount)
 
     def _history(self, move):
         return self.env["dunning.history"].search([("move_id", "=", move.id)])

@@ -6,8 +6,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import new_test_user, tagged
+from odoo.tools.misc import formatLang, get_lang
 
-from .common import DunningCommon
+from .common import DunningCommon, translated_term
 
 NOON = " 12:00:00"
 
@@ -16,9 +17,9 @@ NOON = " 12:00:00"
 class TestDunningActions(DunningCommon):
     """What the steps do besides e-mails: letters, activities, flags."""
 
-    def _mails_to(self, partner, text):
+    def _notices_to(self, partner, subject):
         return self.env["mail.mail"].search(
-            [("recipient_ids", "in", partner.ids), ("body_html", "ilike", text)]
+            [("recipient_ids", "in", partner.ids), ("subject", "=", subject)]
         )
 
     def test_letter_states_the_updated_total_in_words(self):
@@ -59,7 +60,15 @@ class TestDunningActions(DunningCommon):
             ._render_qweb_html("dunning_br.report_dunning_letter", letter.ids)[0]
             .decode()
         )
-        self.assertIn("Extrajudicial notice", html)
+        self.assertIn(
+            translated_term(
+                self.env.ref("dunning_br.report_dunning_letter_document"),
+                "arch_db",
+                "Extrajudicial notice",
+                letter._dunning_lang(),
+            ),
+            html,
+        )
         self.assertIn("Cliente Carta", html)
         self.assertIn("mil e quarenta reais e trinta e três centavos", html)
         self.assertIn(move.name, html)
@@ -114,7 +123,8 @@ class TestDunningActions(DunningCommon):
         self.assertEqual(
             activity.activity_type_id, self.env.ref("mail.mail_activity_data_call")
         )
-        self.assertIn("1,023.33", activity.note)
+        # In the language of the run (the note is for the collector).
+        self.assertIn(formatLang(self.env, 1023.33), activity.note)
 
     def test_flag_for_listing_only_after_the_prior_notice(self):
         self.policy.negativation_notice_days = 10
@@ -147,9 +157,12 @@ class TestDunningActions(DunningCommon):
         with freeze_time("2025-02-17" + NOON):
             self.engine._run_for(self.company)
         self.assertEqual(self._history(move_notice).step_id, notice)
-        notice_messages = self._history(move_notice).communication_id.message_ids
+        communication = self._history(move_notice).communication_id
         self.assertIn(
-            "credit-protection bureaus", "".join(notice_messages.mapped("body"))
+            self._rendered(
+                self.env.ref("dunning_br.mail_template_negativation"), communication
+            ),
+            communication.message_ids.mapped("subject"),
         )
         with freeze_time("2025-01-02" + NOON):
             move_no_notice = self._invoice(without_notice, "2025-01-02")
@@ -166,9 +179,11 @@ class TestDunningActions(DunningCommon):
         self.assertEqual(rows.step_id, notice | flag)
         given = rows.filtered(lambda h: h.step_id == notice)
         self.assertEqual(given.state, "sent")
-        self.assertEqual(
-            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
+        notice_subject = self._rendered(
+            self.env.ref("dunning_br.mail_template_negativation"),
+            given.communication_id,
         )
+        self.assertEqual(len(self._notices_to(without_notice, notice_subject)), 1)
         waiting = rows.filtered(lambda h: h.step_id == flag)
         self.assertEqual(waiting.state, "skipped")
         self.assertEqual(waiting.skip_reason, "awaiting_notice")
@@ -189,9 +204,7 @@ class TestDunningActions(DunningCommon):
         self.assertEqual(waiting.state, "sent")
         self.assertTrue(without_notice.dunning_negativation_flag)
         self.assertEqual(str(without_notice.dunning_negativation_date), "2025-03-17")
-        self.assertEqual(
-            len(self._mails_to(without_notice, "credit-protection bureaus")), 1
-        )
+        self.assertEqual(len(self._notices_to(without_notice, notice_subject)), 1)
 
     def test_flag_without_a_notice_step_in_the_policy_is_never_done(self):
         self.env["dunning.policy.step"].create(
@@ -262,7 +275,10 @@ class TestDunningActions(DunningCommon):
         partner = self._customer("Cliente Chatter")
         self._invoice(partner, "2025-03-07")
         self.engine._run_for(self.company)
-        self.assertIn("Collection reminder sent", partner.message_ids[0].body)
+        # Noted for the company's users, in the company's language.
+        lang = get_lang(self.env, self.company.partner_id.lang).code
+        sent = self.env(context={"lang": lang})._("Collection reminder sent: %(link)s")
+        self.assertIn(sent.split("%(link)s")[0].strip(), partner.message_ids[0].body)
         self.assertEqual(partner.dunning_history_count, 1)
         action = partner.action_view_dunning_history()
         self.assertEqual(

@@ -9,6 +9,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import format_amount
+from odoo.tools.misc import get_lang
 
 from ..models import dunning_engine
 from .common import DunningCommon
@@ -42,17 +43,20 @@ class TestDunningRun(DunningCommon):
 
         self.engine._run_for(self.company)
 
-        for move, step, subject in (
-            (inv_before, self.step_before, "your payment falls due in 5 days"),
-            (inv_3, self.step_3, "we have not received your payment yet"),
-            (inv_10, self.step_10, "formal notice of overdue installments"),
+        for move, step, template in (
+            (inv_before, self.step_before, "dunning_br.mail_template_reminder"),
+            (inv_3, self.step_3, "dunning_br.mail_template_collection"),
+            (inv_10, self.step_10, "dunning_br.mail_template_formal"),
         ):
             history = self._history(move)
             self.assertEqual(history.step_id, step)
             self.assertEqual(history.state, "sent")
             mail = self._mails_to(move.partner_id)
             self.assertEqual(len(mail), 1, move.partner_id.name)
-            self.assertIn(subject, mail.subject)
+            self.assertEqual(
+                mail.subject,
+                self._rendered(self.env.ref(template), history.communication_id),
+            )
             self.assertIn(move.name, mail.body_html)
             self.assertEqual(mail.state, "outgoing")  # queued, sent by the mail cron
             self.assertIn(history.communication_id.name, move.message_ids[0].body)
@@ -88,7 +92,17 @@ class TestDunningRun(DunningCommon):
             self.engine._run_for(self.company)
         history = self._history(move)
         self.assertEqual(history.state, "failed")
-        self.assertIn("does not address the customer", history.failure_reason)
+        # Said to the company's users, in the company's language.
+        lang = get_lang(self.env, self.company.partner_id.lang).code
+        self.assertEqual(
+            history.failure_reason,
+            self.env(context={"lang": lang})._(
+                "The e-mail template %(template)s does not address the "
+                "customer: set its recipients to the customer of the "
+                "message (object.partner_id).",
+                template=template.with_context(lang=lang).display_name,
+            ),
+        )
         self.assertFalse(self._mails_to(partner))
 
     @freeze_time(TODAY + NOON)
@@ -122,8 +136,14 @@ class TestDunningRun(DunningCommon):
         self.assertAlmostEqual(history.interest_amount, 3.33)
         self.assertAlmostEqual(history.total_amount, 1023.33)
         body = self._mails_to(partner).body_html
-        self.assertIn("1,023.33", body)
-        self.assertIn("10 days late", body)
+        communication = history.communication_id
+        self.assertIn(self._number(communication, 1023.33), body)
+        # "10 days late: fine of 2% on ..." in the customer's language.
+        lang = communication._dunning_lang()
+        (line,) = communication.with_context(lang=lang)._dunning_lines()
+        days_late = line["how"].split(":")[0]
+        self.assertIn("10", days_late)
+        self.assertIn(days_late, body)
 
     @freeze_time(TODAY + NOON)
     def test_second_run_sends_nothing_new(self):
@@ -159,7 +179,13 @@ class TestDunningRun(DunningCommon):
         self.assertIn(inv_due.name, mails.body_html)
         self.assertIn(inv_3.name, mails.body_html)
         # The most advanced step chooses the template.
-        self.assertIn("we have not received your payment yet", mails.subject)
+        self.assertEqual(
+            mails.subject,
+            self._rendered(
+                self.env.ref("dunning_br.mail_template_collection"),
+                self._history(inv_3).communication_id,
+            ),
+        )
 
     @freeze_time(TODAY + NOON)
     def test_one_message_per_invoice_when_configured(self):

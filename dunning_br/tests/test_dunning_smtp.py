@@ -96,7 +96,13 @@ class TestDunningSmtp(DunningCommon):
         message = email.message_from_bytes(
             envelope.content, policy=email.policy.default
         )
-        self.assertIn("we have not received your payment yet", message["Subject"])
+        self.assertEqual(
+            message["Subject"],
+            self._rendered(
+                self.env.ref("dunning_br.mail_template_collection"),
+                history.communication_id,
+            ),
+        )
         html = message.get_body(preferencelist=("html",)).get_content()
         self.assertIn(move.name, html)
         self.assertIn("/my/invoices/", html)  # the portal link

@@ -6,3 +6,4 @@ from . import test_pix_static_match
 from . import test_pix_portal
 from . import test_pix_access
 from . import test_pix_settlement
+from . import test_pix_portal_lang
