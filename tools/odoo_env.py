@@ -89,6 +89,24 @@ def addons_path(package_dir):
     return ",".join(str(p) for p in paths if p.is_dir()) + f",{REPO}"
 
 
+def _read_database(code, dbname, db_args, env):
+    """Run the Python ``code`` with the interpreter of Odoo, given ``dbname``
+    and ``db_args`` as arguments; its output, or ``None`` when it exits with
+    3 (no such database)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, dbname, *db_args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode == 3:
+        return None
+    if result.returncode:
+        raise SetupError(f"cannot read database {dbname}: {result.stderr.strip()}")
+    return result.stdout
+
+
 def installed_addons(dbname, db_args, env):
     """Our addons installed in ``dbname`` (``None`` when there is no such
     database), read by the interpreter that runs Odoo."""
@@ -103,18 +121,10 @@ def installed_addons(dbname, db_args, env):
         "               \" WHERE state = 'installed'\")\n"
         "    print(' '.join(r[0] for r in cr.fetchall()))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, dbname, *db_args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode == 3:
+    output = _read_database(code, dbname, db_args, env)
+    if output is None:
         return None
-    if result.returncode:
-        raise SetupError(f"cannot read database {dbname}: {result.stderr.strip()}")
-    return set(result.stdout.split()) & set(ADDONS)
+    return set(output.split()) & set(ADDONS)
 
 
 # Run by the interpreter of Odoo: the main company of a database, read with
@@ -156,18 +166,10 @@ def company_state(dbname, db_args, env):
     with ``country`` (code), ``currency``, ``chart_template`` (``None``
     before ``account``) and ``langs`` (the active languages); ``None`` when
     there is no such database."""
-    result = subprocess.run(
-        [sys.executable, "-c", _COMPANY_STATE, dbname, *db_args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode == 3:
+    output = _read_database(_COMPANY_STATE, dbname, db_args, env)
+    if output is None:
         return None
-    if result.returncode:
-        raise SetupError(f"cannot read database {dbname}: {result.stderr.strip()}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def odoo_command(*args):

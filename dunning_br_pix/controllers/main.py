@@ -113,14 +113,9 @@ class DunningPixController(http.Controller):
                 len(todo),
                 len(capped),
             )
-        domain = [
-            ("code", "=", const.PROVIDER_CODE),
-            ("state", "in", ("enabled", "test")),
-            ("dunning_pix_mode", "=", "dynamic"),
-        ]
+        providers = env["payment.provider"]._dunning_pix_active("dynamic")
         if provider_id:
-            domain.append(("id", "=", provider_id))
-        providers = env["payment.provider"].search(domain)
+            providers = providers.filtered(lambda p: p.id == provider_id)
         for e2eid in capped:
             self._dunning_pix_handle(providers, e2eid)
         return request.make_json_response(

@@ -131,17 +131,8 @@ class AccountBankStatementLine(models.Model):
     # ------------------------------------------------------------------
     def _dunning_pix_candidates(self):
         """The lines of ``self`` the rule applies to (step 1), by id."""
-        providers = (
-            self.env["payment.provider"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", const.PROVIDER_CODE),
-                    ("state", "in", ("enabled", "test")),
-                    ("dunning_pix_mode", "=", "static"),
-                    ("company_id", "in", self.company_id.ids),
-                ]
-            )
+        providers = self.env["payment.provider"]._dunning_pix_active(
+            "static", self.company_id
         )
         if not self or not providers:
             return self.browse()

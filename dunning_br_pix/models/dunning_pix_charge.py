@@ -115,9 +115,21 @@ class DunningPixCharge(models.Model):
     # Creation and revision
     # ------------------------------------------------------------------
     @api.model
-    def _dunning_pix_txid(self, move_line):
+    def _dunning_pix_txid(self, move_line, revision=0):
+        """The txid of the charge of ``move_line``: the same every time, so
+        that ``PUT /cobv`` is idempotent. ``revision`` n > 0 is the charge of
+        what the n paid charges before it left open (the PSP concludes a
+        charge at its first Pix, even one below the amount due)."""
         uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        return charge_txid(const.TXID_NAMESPACE_COBV, uuid, move_line.id)
+        parts = (uuid, move_line.id, revision) if revision else (uuid, move_line.id)
+        return charge_txid(const.TXID_NAMESPACE_COBV, *parts)
+
+    @api.model
+    def _dunning_pix_latest(self, move_line):
+        """The newest charge of ``move_line`` (any state), if any."""
+        return self.sudo().search(
+            [("move_line_id", "=", move_line.id)], order="id desc", limit=1
+        )
 
     @api.model
     def _dunning_pix_policy(self, move_line):
@@ -218,16 +230,23 @@ class DunningPixCharge(models.Model):
                 or line.company_currency_id != line.currency_id
             ):
                 continue
-            charge = self.sudo().search([("txid", "=", self._dunning_pix_txid(line))])
-            if charge.state in ("paid", "cancelled"):
+            charge = self._dunning_pix_latest(line)
+            if charge.state == "cancelled":
                 continue
+            if charge.state == "paid":
+                # A Pix below the amount due concluded it: a new charge for
+                # the rest (the installment is still open, checked above).
+                revision = self.sudo().search_count([("move_line_id", "=", line.id)])
+                charge = self.browse()
+                txid = self._dunning_pix_txid(line, revision)
+            else:
+                txid = charge.txid or self._dunning_pix_txid(line)
             digest = self._digest(self._dunning_pix_inputs(line_provider, line))
             if charge and charge.body_digest == digest:
                 charges |= charge
                 continue
             body = self._dunning_pix_body(line_provider, line)
             client = line_provider._dunning_pix_client()
-            txid = self._dunning_pix_txid(line)
             if charge:
                 cobv = client.patch_cobv(txid, body)
             else:
@@ -257,8 +276,8 @@ class DunningPixCharge(models.Model):
         """The stored charge of ``move_line`` if it is active and up to date
         (what rendering shows), else an empty recordset. Reads only: creating
         and revising charges is the run's and the scheduled action's job."""
-        charge = self.sudo().search(
-            [("txid", "=", self._dunning_pix_txid(move_line)), ("state", "=", "active")]
+        charge = self._dunning_pix_latest(move_line).filtered(
+            lambda c: c.state == "active"
         )
         if not charge.copia_e_cola or charge.provider_id != provider:
             return self.browse()
@@ -304,16 +323,15 @@ class DunningPixCharge(models.Model):
                 )
             except (PixError, UserError, ValueError) as error:
                 _logger.error("No Pix charge for %s: %s", line.display_name, error)
-                self.sudo().search(
-                    [("txid", "=", self._dunning_pix_txid(line))]
-                ).last_error = str(error)
+                self._dunning_pix_latest(line).last_error = str(error)
         return ready
 
     @api.model
     def _dunning_pix_lines_without_charge(self, provider, limit=None):
-        """Open installments of the provider's company with no Pix charge yet,
-        the newest first (the régua's run makes the charges of the
-        installments it reminds itself)."""
+        """Open installments of the provider's company with no Pix charge yet
+        (or only paid ones: a Pix below the amount due), the newest first
+        (the régua's run makes the charges of the installments it reminds
+        itself)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -331,7 +349,7 @@ class DunningPixCharge(models.Model):
                    AND cur.name IN %(currencies)s
                    AND NOT EXISTS (
                        SELECT 1 FROM dunning_pix_charge c
-                        WHERE c.move_line_id = aml.id)
+                        WHERE c.move_line_id = aml.id AND c.state != 'paid')
                  ORDER BY aml.id DESC
                  LIMIT %(limit)s
                 """,
@@ -353,17 +371,7 @@ class DunningPixCharge(models.Model):
         engine = self.env["dunning.engine"]
         deadline = engine._deadline()
         done = remaining = 0
-        providers = (
-            self.env["payment.provider"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", const.PROVIDER_CODE),
-                    ("state", "in", ("enabled", "test")),
-                    ("dunning_pix_mode", "=", "dynamic"),
-                ]
-            )
-        )
+        providers = self.env["payment.provider"]._dunning_pix_active("dynamic")
         for provider in providers:
             tried = self.env["account.move.line"]
             while time.monotonic() < deadline:

@@ -365,16 +365,23 @@ class PaymentProvider(models.Model):
         return f"{base_url}/report/barcode/?{query}"
 
     @api.model
+    def _dunning_pix_active(self, mode=None, companies=None):
+        """The Pix providers in use (enabled or in test mode), as superuser:
+        of ``mode`` ('static' or 'dynamic') and of ``companies`` when given."""
+        domain = [
+            ("code", "=", const.PROVIDER_CODE),
+            ("state", "in", ("enabled", "test")),
+        ]
+        if mode:
+            domain.append(("dunning_pix_mode", "=", mode))
+        if companies is not None:
+            domain.append(("company_id", "in", companies.ids))
+        return self.sudo().search(domain)
+
+    @api.model
     def _dunning_pix_for_company(self, company):
         """The enabled Pix provider of ``company``, if any."""
-        return self.sudo().search(
-            [
-                ("code", "=", const.PROVIDER_CODE),
-                ("state", "in", ("enabled", "test")),
-                ("company_id", "=", company.id),
-            ],
-            limit=1,
-        )
+        return self._dunning_pix_active(companies=company)[:1]
 
     # ------------------------------------------------------------------
     # Pix received (webhook and polling)
@@ -588,13 +595,7 @@ class PaymentProvider(models.Model):
     def _cron_dunning_pix_poll(self):
         """Scheduled action: poll the Pix received and keep the charges in step
         with their installments. A failing PSP is logged, never fatal."""
-        providers = self.sudo().search(
-            [
-                ("code", "=", const.PROVIDER_CODE),
-                ("state", "in", ("enabled", "test")),
-                ("dunning_pix_mode", "=", "dynamic"),
-            ]
-        )
+        providers = self._dunning_pix_active("dynamic")
         for provider in providers:
             try:
                 with self.env.cr.savepoint():

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import requests
+from markupsafe import escape as html_escape
 
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -94,6 +95,28 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         self.assertTrue(history)
         self.assertAlmostEqual(history.amount_residual, 479.0)
         self.assertFalse(history.paid_via)
+        # The PSP concluded the first charge: the run made a new one for the
+        # rest, its code is in the reminder, and paying it pays the invoice.
+        rest = self.env["dunning.pix.charge"].search(
+            [("move_line_id", "=", line.id), ("state", "=", "active")]
+        )
+        self.assertEqual(len(rest), 1)
+        self.assertNotEqual(rest.txid, charge.txid)
+        self.assertAlmostEqual(rest.amount, 479.0)
+        communication = history.communication_id
+        (instruction,) = communication._dunning_lines()[0]["payment"]
+        self.assertEqual(instruction["value"], rest.copia_e_cola)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "dunning.communication"), ("res_id", "=", communication.id)]
+        )
+        self.assertIn(html_escape(rest.copia_e_cola), mail.body_html)
+        self.assertEqual(self._charge(line), rest, "running again changes nothing")
+        self.env.flush_all()
+        self.psp.simulate_payment(rest.txid, None, None)
+        self.env.invalidate_all()
+        self.assertTrue(line.reconciled)
+        self.assertEqual(rest.state, "paid")
+        self.assertEqual(charge.payment_ids.state, "booked")
 
     def test_600_on_a_480_charge_leaves_120_credit(self):
         move, line = self._installment(days=5, amount=480.0)
