@@ -62,7 +62,9 @@ class TestDunningLanguage(DunningCommon):
         )
         with freeze_time("2025-02-03 12:00:00"):
             move = self._invoice(partner, "2025-01-03")
-        # Wednesday 05/03: the latest due step is the D+30 letter.
+        # Wednesday 05/03: the latest due step is the D+30 letter, a legal
+        # step caught up only when the company allows it.
+        self.company.dunning_catch_up_legal = True
         with freeze_time("2025-03-05 12:00:00"):
             self.engine._run_for(self.company)
         communication = self._history(move).communication_id

@@ -232,7 +232,9 @@ class AccountBankStatementLine(models.Model):
         reason = settlement_model._dunning_settlement_followup(
             settlement,
             lines,
-            self.env._("Pix %(txid)s on the bank statement", txid=txid),
+            self.env["dunning.engine"]
+            ._in_company_lang(self.company_id)
+            .env._("Pix %(txid)s on the bank statement", txid=txid),
         )
         received = received_model.create(
             {
@@ -340,11 +342,12 @@ class AccountBankStatementLine(models.Model):
         )
         if not previous:
             return False
-        reason = self.env._(
+        texts = self.env["dunning.engine"]._in_company_lang(self.company_id).env
+        reason = texts._(
             "Pix %(txid)s of %(amount)s on the bank statement is a second payment "
             "of an installment already paid: refund it or book it by hand.",
             txid=previous.txid,
-            amount=self.company_id.currency_id.format(self.amount),
+            amount=self.company_id.currency_id.with_env(texts).format(self.amount),
         )
         received = received_model.create(
             {

@@ -165,7 +165,8 @@ class DunningPixPayment(models.Model):
         """An activity for the collector of a Pix to review."""
         settlement = self.env["dunning.settlement"]
         for received in self:
-            _logger.warning(
+            # Recorded, with an activity: a business event, not a fault.
+            _logger.info(
                 "Pix %s to review: %s", received.display_name, received.review_reason
             )
             move = received.move_id

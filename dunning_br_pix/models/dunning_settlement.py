@@ -185,10 +185,13 @@ class DunningSettlement(models.AbstractModel):
         if settlement.is_exact:
             return None
         move = installments.move_id[:1]
-        currency = installments.company_id.currency_id[:1]
-        fmt = currency.format
+        company = installments.company_id[:1]
+        # Written for the company's collectors, in the company's language,
+        # whoever books the payment (the webhook runs as the public user).
+        texts = self.env["dunning.engine"]._in_company_lang(company).env
+        fmt = company.currency_id.with_env(texts).format
         if settlement.underpaid:
-            reason = self.env._(
+            reason = texts._(
                 "%(origin)s paid %(paid)s of %(expected)s: %(residual)s is left "
                 "open on the installment and the collection goes on for it.",
                 origin=source,
@@ -196,9 +199,9 @@ class DunningSettlement(models.AbstractModel):
                 expected=fmt(float(settlement.open_principal)),
                 residual=fmt(float(settlement.underpaid)),
             )
-            summary = self.env._("Payment below the amount due")
+            summary = texts._("Payment below the amount due")
         else:
-            reason = self.env._(
+            reason = texts._(
                 "%(origin)s paid %(paid)s, %(excess)s more than it could be "
                 "explained by: the excess is the customer's outstanding credit "
                 "(use it on another invoice or refund it).",
@@ -206,7 +209,7 @@ class DunningSettlement(models.AbstractModel):
                 paid=fmt(float(settlement.paid)),
                 excess=fmt(float(settlement.excess)),
             )
-            summary = self.env._("Payment above the amount due")
+            summary = texts._("Payment above the amount due")
         collector = self._dunning_collector(
             move.company_id, installments.partner_id[:1], move
         )

@@ -431,36 +431,41 @@ class PaymentProvider(models.Model):
                 limit=1,
             )
         review_reason = None
+        # Written for the company's users, in the company's language.
+        texts = self.env["dunning.engine"]._in_company_lang(self.company_id).env
+        paid_text = self.company_id.currency_id.with_env(texts).format(
+            float(Decimal(str(pix.get("valor") or 0)))
+        )
         if not txid:
-            review_reason = self.env._(
+            review_reason = texts._(
                 "Pix %(e2eid)s of %(amount)s was received without a txid: it pays "
                 "no charge of Odoo.",
                 e2eid=e2eid,
-                amount=pix.get("valor"),
+                amount=paid_text,
             )
         elif not charge and not tx:
-            review_reason = self.env._(
+            review_reason = texts._(
                 "Pix %(e2eid)s of %(amount)s was received for the txid %(txid)s, "
                 "which matches no charge of %(provider)s.",
                 e2eid=e2eid,
-                amount=pix.get("valor"),
+                amount=paid_text,
                 txid=txid,
                 provider=self.name,
             )
         elif not charge and tx.state == "cancel":
-            review_reason = self.env._(
+            review_reason = texts._(
                 "Pix %(e2eid)s of %(amount)s paid the transaction %(reference)s, "
                 "which is cancelled: refund it or book it by hand.",
                 e2eid=e2eid,
-                amount=pix.get("valor"),
+                amount=paid_text,
                 reference=tx.reference,
             )
         elif charge.state == "paid" or (not charge and tx.state == "done"):
-            review_reason = self.env._(
+            review_reason = texts._(
                 "Pix %(e2eid)s of %(amount)s is a second payment of the charge "
                 "%(txid)s, already paid: refund it or book it by hand.",
                 e2eid=e2eid,
-                amount=pix.get("valor"),
+                amount=paid_text,
                 txid=txid,
             )
         if review_reason:

@@ -90,6 +90,17 @@ class PixSandboxCommon(DunningCommon):
             }
         )
 
+    def _money(self, amount):
+        """``amount`` as the notes for the company's users write it: in the
+        company's language (R$ 479,00 in Portuguese, R$ 479.00 in English)."""
+        texts = self.env["dunning.engine"]._in_company_lang(self.company).env
+        return self.company.currency_id.with_env(texts).format(amount)
+
+    @staticmethod
+    def _text(html):
+        """The text of an HTML note (an activity's), as a person reads it."""
+        return str(html).replace("&nbsp;", "\xa0")
+
     def _installment(self, days=5, amount=1000.0):
         """An invoice with one installment due in ``days`` days."""
         move = self._invoice(self.customer, self.today + timedelta(days=days), amount)

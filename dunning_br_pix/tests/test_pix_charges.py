@@ -167,7 +167,12 @@ class TestPixCharges(PixSandboxCommon, TransactionCase):
             ]
         )
         self.assertTrue(mail)
-        self.assertIn("will be available soon", mail.body_html)
+        lang = history.communication_id._dunning_lang()
+        soon = line.with_context(lang=lang).env._(
+            "the Pix code of this installment will be available soon on the "
+            "invoice page."
+        )
+        self.assertIn(soon, mail.body_html)
         self.assertNotIn("/report/barcode/", mail.body_html)
         self.assertFalse(
             self.env["dunning.pix.charge"].search([("move_line_id", "=", line.id)])

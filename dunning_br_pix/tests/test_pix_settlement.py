@@ -17,6 +17,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from .common import PixSandboxCommon
 
 WEBHOOK = "/payment/dunning_pix/webhook/pix"
+WEBHOOK_LOGGER = "odoo.addons.dunning_br_pix.controllers.main"
 
 
 def _moment(pix):
@@ -64,7 +65,7 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         (received,) = charge.payment_ids
         self.assertEqual(received.state, "booked")
         self.assertAlmostEqual(received.payment_id.amount, 1.0)
-        self.assertIn("479.00", received.note)
+        self.assertIn(self._money(479.00), received.note)
         # Nothing was written off.
         self.assertFalse(
             self.env["account.move.line"].search(
@@ -80,7 +81,7 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         # The collector is told why.
         (activity,) = move.activity_ids
         self.assertIn(pix["endToEndId"], activity.note)
-        self.assertIn("479.00", activity.note)
+        self.assertIn(self._money(479.00), self._text(activity.note))
         self.assertEqual(activity.user_id, collector)
         # The régua still sees the installment open with its residual.
         self.assertEqual(
@@ -139,7 +140,7 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         widget = next_move.invoice_outstanding_credits_debits_widget
         self.assertTrue(widget)
         self.assertAlmostEqual(sum(item["amount"] for item in widget["content"]), 120.0)
-        self.assertIn("120.00", move.activity_ids.note)
+        self.assertIn(self._money(120.00), self._text(move.activity_ids.note))
 
     def test_fine_and_interest_only_when_the_psp_reports_them(self):
         _move, line = self._installment(days=5, amount=480.0)
@@ -194,7 +195,8 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         self.assertNotEqual(first["endToEndId"], second["endToEndId"])
         review = self._received().filtered(lambda r: r.state == "to_review")
         self.assertEqual(review.e2eid, second["endToEndId"])
-        self.assertIn("second payment", review.review_reason)
+        self.assertIn(charge.txid, review.review_reason)
+        self.assertIn(self._money(480.0), review.review_reason)
         self.assertTrue(review.activity_ids)
         self.assertEqual(self.env["account.payment"].search_count([]), payments)
 
@@ -225,8 +227,11 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
             "horario": "2026-11-24T10:00:00.000Z",
         }
         self.env.flush_all()
-        response = self._post({"pix": [forged, forged]})
+        with self.assertLogs(WEBHOOK_LOGGER, "WARNING") as logs:
+            response = self._post({"pix": [forged, forged]})
         self.env.invalidate_all()
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("unknown to the PSP", logs.output[0])
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["confirmed"], 1)  # duplicates dropped
         self.assertFalse(self._received())
@@ -248,8 +253,10 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
         self.env.flush_all()
         gets = len(self._requests("GET", "pix"))
         start = time.monotonic()
-        response = self._post({"pix": items})
+        with self.assertLogs(WEBHOOK_LOGGER, "WARNING") as logs:
+            response = self._post({"pix": items})
         elapsed = time.monotonic() - start
+        self.assertIn("5000 Pix in one request", logs.output[0])
         self.env.invalidate_all()
         self.assertEqual(response.status_code, 200)
         answer = response.json()
@@ -265,18 +272,24 @@ class TestPixSettlement(PixSandboxCommon, HttpCase):
     def test_webhook_answers_bad_bodies_with_json(self):
         self.env.flush_all()
         for body in (b"not json", b"[]", b'{"pix": "x"}', b'{"pix": [42, null]}'):
-            response = self.url_open(
-                WEBHOOK,
-                data=body,
-                headers={"Content-Type": "application/json"},
-                timeout=30,
-            )
+            with self.assertLogs(WEBHOOK_LOGGER, "WARNING"):
+                response = self.url_open(
+                    WEBHOOK,
+                    data=body,
+                    headers={"Content-Type": "application/json"},
+                    timeout=30,
+                )
             self.assertEqual(response.status_code, 200, body)
             self.assertIn("status", response.json())
         big = b'{"pix": [' + b" " * (2 * 1024 * 1024) + b"]}"
-        response = self.url_open(
-            WEBHOOK, data=big, headers={"Content-Type": "application/json"}, timeout=30
-        )
+        with self.assertLogs(WEBHOOK_LOGGER, "WARNING") as logs:
+            response = self.url_open(
+                WEBHOOK,
+                data=big,
+                headers={"Content-Type": "application/json"},
+                timeout=30,
+            )
+        self.assertIn("refused", logs.output[0])
         self.assertEqual(response.status_code, 413)
         self.assertEqual(response.json()["status"], "too_large")
 

@@ -104,7 +104,7 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
             )
         )
         self.assertAlmostEqual(charge.payment_ids.payment_id.amount, 990.0)
-        self.assertIn("10.00", move.activity_ids.note)
+        self.assertIn(self._money(10.00), self._text(move.activity_ids.note))
 
     def test_pay_now_with_another_amount_is_booked_as_paid(self):
         move, _line = self._installment(days=5, amount=200.0)
@@ -127,7 +127,7 @@ class TestPixWebhook(PixSandboxCommon, HttpCase):
         self.assertAlmostEqual(tx.payment_id.amount, 150.0)
         self.assertEqual(move.payment_state, "partial")
         self.assertAlmostEqual(move.amount_residual, 50.0)
-        self.assertIn("50.00", move.activity_ids.note)
+        self.assertIn(self._money(50.00), self._text(move.activity_ids.note))
 
     def test_same_webhook_twice_books_once(self):
         _move, line = self._installment(days=5)
