@@ -291,11 +291,7 @@ class DunningCommunication(models.Model):
         it is a complete contact, else the company's default collector; never
         the user running the job."""
         self.ensure_one()
-        company = self.company_id.sudo()
-        collector = self.partner_id.sudo().dunning_collector_id
-        if collector and not company._dunning_collector_problems(collector):
-            return collector
-        return company.dunning_collector_id
+        return self.company_id._dunning_collector_for(self.partner_id)
 
     def _notify_get_reply_to(self, default=None):
         """Replies to a collection e-mail go to its collector."""

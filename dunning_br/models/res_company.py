@@ -91,6 +91,17 @@ class ResCompany(models.Model):
                     self.env._("The maximum catch-up cannot be negative.")
                 )
 
+    def _dunning_collector_for(self, partner):
+        """The collector of ``partner`` (CDC art. 42-A contact): the
+        customer's own collector when it is a complete contact, else the
+        company's default collector; never the user running the job."""
+        self.ensure_one()
+        company = self.sudo()
+        collector = partner.sudo().commercial_partner_id.dunning_collector_id
+        if collector and not company._dunning_collector_problems(collector):
+            return collector
+        return company.dunning_collector_id
+
     def _dunning_collector_problems(self, user):
         """Why ``user`` cannot be the collection contact of the company (CDC
         art. 42-A): a list of messages, empty when it can."""

@@ -156,12 +156,11 @@ class DunningSettlement(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _dunning_collector(self, company, partner=None, move=None):
-        """Who follows up a payment: the customer's collector, else the
-        company's default collector (when the régua defines one), else the
-        invoice's salesperson, else the company's first administrator."""
-        collector = partner and partner.commercial_partner_id.dunning_collector_id
-        if not collector and "dunning_collector_id" in company._fields:
-            collector = company.dunning_collector_id
+        """Who follows up a payment: the customer's collector (the régua's
+        rule, ``res.company._dunning_collector_for``), else the invoice's
+        salesperson (a company whose collection is not switched on may have
+        no collector), else the administrator."""
+        collector = company._dunning_collector_for(partner or self.env["res.partner"])
         if not collector and move:
             collector = move.invoice_user_id
         if not collector:
