@@ -410,7 +410,10 @@ class DunningCommunication(models.Model):
         self._dunning_note_lang_fallback()
         self.letter_state = "to_render"
         body = self.env._("Collection letter issued; its PDF is being generated.")
-        notes = self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        author = self.company_id[:1].sudo().dunning_collector_id.partner_id
+        notes = self._message_log_batch(
+            bodies=dict.fromkeys(self.ids, body), author_id=author.id or None
+        )
         by_record = {note.res_id: note for note in notes}
         for letter in self:
             letter.mail_message_id = by_record[letter.id]
@@ -571,9 +574,7 @@ class DunningCommunication(models.Model):
             ),
             # The customer's own collector follows up, even when the
             # company's collector is the contact named in the messages.
-            user_id=(
-                self.partner_id.dunning_collector_id or self._dunning_collector()
-            ).id,
+            user_id=self.company_id._dunning_follow_up_user_for(self.partner_id).id,
         )
 
 

@@ -826,5 +826,10 @@ class DunningEngine(models.AbstractModel):
             bodies[model][record_id] = template % {
                 "link": Markup(", ").join(record_links)
             }
+        # Written as the company's collector, the messages' author, not as
+        # whoever runs the job (OdooBot for the scheduled action).
+        author = communications.company_id[:1].sudo().dunning_collector_id.partner_id
         for model, by_id in bodies.items():
-            self.env[model].browse(by_id)._message_log_batch(bodies=by_id)
+            self.env[model].browse(by_id)._message_log_batch(
+                bodies=by_id, author_id=author.id or None
+            )

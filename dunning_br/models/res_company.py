@@ -102,6 +102,15 @@ class ResCompany(models.Model):
             return collector
         return company.dunning_collector_id
 
+    def _dunning_follow_up_user_for(self, partner):
+        """Who follows ``partner`` up inside the company (activities): the
+        customer's own collector, even one that is not a complete contact,
+        else :meth:`_dunning_collector_for`."""
+        self.ensure_one()
+        return partner.sudo().commercial_partner_id.dunning_collector_id or (
+            self._dunning_collector_for(partner)
+        )
+
     def _dunning_collector_problems(self, user):
         """Why ``user`` cannot be the collection contact of the company (CDC
         art. 42-A): a list of messages, empty when it can."""

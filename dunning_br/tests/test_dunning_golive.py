@@ -184,7 +184,7 @@ class TestDunningGoLive(DunningCommon):
     @freeze_time(TODAY + NOON)
     def test_cron_message_names_the_company_collector(self):
         partner = self._customer("Cliente Contato")
-        self._invoice(partner, "2025-03-07")
+        move = self._invoice(partner, "2025-03-07")
         own = self._collector(self.company, "davi.cobrador", "Davi Cobrador")
         other = self._customer("Cliente Com Cobrador", dunning_collector_id=own.id)
         self._invoice(other, "2025-03-07")
@@ -202,6 +202,11 @@ class TestDunningGoLive(DunningCommon):
             self.assertEqual(message.mail_message_id.author_id, collector.partner_id)
             self.assertIn(collector.email, mail.email_from)
             self.assertIn(collector.email, mail.reply_to)
+        # The note in the invoice's chatter is the company's collector's too.
+        (note,) = move.message_ids.filtered(
+            lambda m: "dunning.communication" in (m.body or "")
+        )
+        self.assertEqual(note.author_id, self.collector.partner_id)
 
     def test_collector_must_be_a_reachable_person(self):
         no_phone = self._collector(self.company, "sem.telefone", "Sem Telefone")

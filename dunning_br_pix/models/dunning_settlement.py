@@ -156,11 +156,12 @@ class DunningSettlement(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _dunning_collector(self, company, partner=None, move=None):
-        """Who follows up a payment: the customer's collector (the régua's
-        rule, ``res.company._dunning_collector_for``), else the invoice's
+        """Who follows up a payment: the régua's follow-up user
+        (``res.company._dunning_follow_up_user_for``), else the invoice's
         salesperson (a company whose collection is not switched on may have
         no collector), else the administrator."""
-        collector = company._dunning_collector_for(partner or self.env["res.partner"])
+        partner = partner or self.env["res.partner"]
+        collector = company._dunning_follow_up_user_for(partner)
         if not collector and move:
             collector = move.invoice_user_id
         if not collector:
