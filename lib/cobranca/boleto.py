@@ -120,7 +120,7 @@ Money is a :class:`~decimal.Decimal` (an ``int`` is accepted, a ``float`` is a
 """
 
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from .charges import to_decimal
@@ -360,7 +360,7 @@ def due_date_factor(due: date) -> int:
     """
     if not isinstance(due, date):
         raise TypeError(f"due must be a datetime.date, got {type(due).__name__}")
-    if hasattr(due, "date"):  # a datetime: its date
+    if isinstance(due, datetime):
         due = due.date()
     if not FIRST_DUE_DATE <= due <= LAST_DUE_DATE:
         raise ValueError(
@@ -382,7 +382,7 @@ def factor_to_date(factor: int, today: date) -> date:
         raise TypeError(f"factor must be an int, got {type(factor).__name__}")
     if not isinstance(today, date):
         raise TypeError(f"today must be a datetime.date, got {type(today).__name__}")
-    if hasattr(today, "date"):
+    if isinstance(today, datetime):
         today = today.date()
     if factor == 0:
         raise ValueError("factor 0000 means the boleto has no due date")
@@ -848,6 +848,8 @@ def make_boleto(
         )
     amount = _amount(amount)
     factor = due_date_factor(due)
+    if isinstance(due, datetime):
+        due = due.date()
     seq = agreement._sequence(nosso_numero)
     free, printed = agreement.campo_livre(seq)
     assert len(free) == CAMPO_LIVRE_LENGTH, free

@@ -4,7 +4,8 @@
 and instructions) written, retorno (the bank's answer) read.
 
 Layout (FEBRABAN *Layout Padrão de Arquivos CNAB 240*, v10, cobrança; the
-positions below are 1-based, both ends included, as in the layout):
+positions of the layouts in this module are 1-based, both ends included, as
+in FEBRABAN's document):
 
 * header de arquivo (record type 0), header de lote (1), detail segments (3)
   — P (title), Q (payer), R (discounts 2-3, fine, messages) in a remessa; T
@@ -23,13 +24,15 @@ Reading validates every field it uses: a malformed line raises
 :class:`CnabFieldError` naming the line number and field. Lines shorter than
 240 characters are completed with spaces (trailing blanks are often stripped
 in transit); a truncated line then fails on its first missing numeric field.
-A retorno whose bank, company document or agreement is not the expected one
-is refused whole (:class:`CnabAgreementError`), before any title is returned.
+A retorno whose bank, company document, convênio, agência or conta (in the
+file header or in any batch header) is not the expected one is refused whole
+(:class:`CnabAgreementError`), before any title is returned. Remessas are
+written with one batch; files of several batches are read.
 
 Banks (:data:`PROFILES`: Banco do Brasil and Sicoob) differ in the agreement
 fields of the headers, in the 20-position nosso número of segments P and T and
-in the layout versions (:class:`Profile` is FEBRABAN's: convênio in the 20
-positions of the headers, nosso número left-aligned, versions 103 and 060):
+in the layout versions each bank asks for (:class:`Profile` is FEBRABAN's:
+convênio in the 20 positions of the headers, nosso número left-aligned):
 
 * Banco do Brasil (001), *Layout de arquivo retorno/remessa CNAB 240 — Banco
   do Brasil* (as implemented by kivanio/brcobranca
@@ -720,8 +723,10 @@ class Profile:
 
     bank = ""
     bank_name = ""
-    file_version = "103"
-    batch_version = "060"
+    #: Layout versions of the file and batch headers: each bank's manual
+    #: names the ones it accepts.
+    file_version = ""
+    batch_version = ""
 
     def agreement_field(self, account: BankAccount) -> str:
         return account.convenio
@@ -1051,19 +1056,14 @@ def _record(line, number, expected_type, name):
     return values
 
 
-def _check_structure(lines, bank, detail_segments):
-    """Control fields of every line: one bank, record types in order,
-    sequences, trailer counts. Returns the detail lines."""
-    first_number, first = lines[0]
-    header = _record(first, first_number, "0", "file header")
-    if header["bank"] != bank:
-        raise CnabAgreementError(
-            f"the file is of bank {header['bank']}, expected {bank}: refused whole"
-        )
+def _check_structure(lines, account, profile, detail_segments):
+    """Control fields of every line: one bank, batches opened and closed in
+    order, each batch header of ``account``'s agreement, detail sequences,
+    trailer counts. Returns the detail lines."""
+    bank = profile.bank
     details = []
     batches = 0
-    batch_records = 0
-    expected_sequence = 1
+    open_batch = None
     for number, line in lines[1:-1]:
         control = _parse(_CONTROL, line, "record", number)
         if control["bank"] != bank:
@@ -1073,13 +1073,42 @@ def _check_structure(lines, bank, detail_segments):
                 f"{control['bank']}, the file is of bank {bank}",
                 line=number,
             )
-        kind = control["record_type"]
+        kind, batch = control["record_type"], control["batch"]
         if kind == "1":
+            if open_batch is not None:
+                raise CnabFieldError(
+                    "batch header",
+                    "record_type",
+                    f"batch {open_batch} has no trailer before this header",
+                    line=number,
+                )
             batches += 1
-            batch_records = 1
-            expected_sequence = 1
-        elif kind == "3":
-            batch_records += 1
+            if int(batch) != batches:
+                raise CnabFieldError(
+                    "batch header",
+                    "batch",
+                    f"{batch}, expected {batches:04d}",
+                    line=number,
+                )
+            values = _parse(_BATCH_HEADER_READ, line, "batch header", number)
+            _check_account(values, account, profile, number, "batch header")
+            open_batch, batch_records, expected_sequence = batch, 1, 1
+            continue
+        if kind not in ("3", "5"):
+            raise CnabFieldError(
+                "record", "record_type", f"unexpected record type {kind!r}", line=number
+            )
+        if open_batch is None or batch != open_batch:
+            raise CnabFieldError(
+                "record",
+                "batch",
+                f"{batch}, outside of a batch"
+                if open_batch is None
+                else f"{batch}, in batch {open_batch}",
+                line=number,
+            )
+        batch_records += 1
+        if kind == "3":
             values = _parse(_DETAIL, line, "detail", number)
             if int(values["sequence"]) != expected_sequence:
                 raise CnabFieldError(
@@ -1098,22 +1127,25 @@ def _check_structure(lines, bank, detail_segments):
                     line=number,
                 )
             details.append((number, line, values["segment"]))
-        elif kind == "5":
-            batch_records += 1
-            trailer = _parse(BATCH_TRAILER, line, "batch trailer", number)
-            if int(trailer["records"]) != batch_records:
-                raise CnabFieldError(
-                    "batch trailer",
-                    "records",
-                    f"{trailer['records']}, the batch has {batch_records}",
-                    line=number,
-                )
-        else:
+            continue
+        trailer = _parse(BATCH_TRAILER, line, "batch trailer", number)
+        if int(trailer["records"]) != batch_records:
             raise CnabFieldError(
-                "record", "record_type", f"unexpected record type {kind!r}", line=number
+                "batch trailer",
+                "records",
+                f"{trailer['records']}, the batch has {batch_records}",
+                line=number,
             )
+        open_batch = None
     last_number, last = lines[-1]
-    trailer = _record(last, last_number, "9", "file trailer")
+    if open_batch is not None:
+        raise CnabFieldError(
+            "batch trailer",
+            "record_type",
+            f"batch {open_batch} has no trailer",
+            line=last_number,
+        )
+    _record(last, last_number, "9", "file trailer")
     trailer = _parse(FILE_TRAILER, last, "file trailer", last_number)
     if int(trailer["records"]) != len(lines):
         raise CnabFieldError(
@@ -1129,7 +1161,7 @@ def _check_structure(lines, bank, detail_segments):
             f"{trailer['batches']}, the file has {batches}",
             line=last_number,
         )
-    return header, details
+    return details
 
 
 def _check_account(values, account, profile, number, record):
@@ -1160,6 +1192,7 @@ def _parse_header(lines, account, profile, direction):
         raise CnabAgreementError(
             f"the file is of bank {bank}, expected {profile.bank}: refused whole"
         )
+    _record(line, number, "0", "file header")
     header = _parse(_FILE_HEADER_READ, line, "file header", number, dates=("created",))
     if header["direction"] != direction:
         raise CnabFieldError(
@@ -1170,10 +1203,6 @@ def _parse_header(lines, account, profile, direction):
             line=number,
         )
     _check_account(header, account, profile, number, "file header")
-    batch_number, batch_line = lines[1]
-    _record(batch_line, batch_number, "1", "batch header")
-    batch = _parse(_BATCH_HEADER_READ, batch_line, "batch header", batch_number)
-    _check_account(batch, account, profile, batch_number, "batch header")
     return header
 
 
@@ -1187,7 +1216,7 @@ def read_retorno(text: str, account: BankAccount) -> Retorno:
     profile = PROFILES[account.bank]
     lines = _lines(text)
     header = _parse_header(lines, account, profile, "2")
-    _header, details = _check_structure(lines, profile.bank, ("T", "U"))
+    details = _check_structure(lines, account, profile, ("T", "U"))
     titles = []
     pending = None
     for number, line, segment in details:
@@ -1278,7 +1307,7 @@ def read_remessa(text: str, account: BankAccount) -> Remessa:
     profile = PROFILES[account.bank]
     lines = _lines(text)
     header = _parse_header(lines, account, profile, "1")
-    _header, details = _check_structure(lines, profile.bank, ("P", "Q", "R"))
+    details = _check_structure(lines, account, profile, ("P", "Q", "R"))
     titles = []
     current = {}
     for number, line, segment in details:

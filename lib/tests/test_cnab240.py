@@ -620,3 +620,42 @@ def test_remessa_of_boletos():
     text = write_remessa(account, items, file_number=1, created=date(2026, 12, 1))
     back = read_remessa(text, account)
     assert [t.nosso_numero for t in back.titles] == numbers
+
+
+def _two_batches(second_account):
+    """A retorno of two batches: ours, then one built for ``second_account``."""
+    ours = write_retorno(
+        BB_ACCOUNT, EVENTS[:1], file_number=7, created=date(2026, 12, 1)
+    )
+    other = write_retorno(
+        second_account, EVENTS[1:2], file_number=7, created=date(2026, 12, 1)
+    )
+    a, b = ours.splitlines(), other.splitlines()
+    second = [line[:3] + "0002" + line[7:] for line in b[1:-1]]
+    lines = [*a[:-1], *second, a[-1]]
+    lines[-1] = lines[-1][:17] + "000002" + f"{len(lines):06d}" + lines[-1][29:]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_every_batch_of_the_agreement():
+    both = read_retorno(_two_batches(BB_ACCOUNT), BB_ACCOUNT)
+    assert [t.movement for t in both.titles] == ["02", "03"]
+    other = BankAccount(**{**BB_ACCOUNT.__dict__, "convenio": "7654321"})
+    with pytest.raises(CnabAgreementError, match="line 6, batch header.*refused whole"):
+        read_retorno(_two_batches(other), BB_ACCOUNT)
+
+
+def test_batch_structure():
+    lines = write_retorno(
+        BB_ACCOUNT, EVENTS[:1], file_number=7, created=date(2026, 12, 1)
+    ).splitlines()
+    no_trailer = [*lines[:4], lines[5][:17] + "000003" + lines[5][23:]]
+    with pytest.raises(CnabFieldError, match="batch 0001 has no trailer") as info:
+        read_retorno("\r\n".join(no_trailer), BB_ACCOUNT)
+    assert info.value.line == 5
+    wrong_batch = [*lines[:2], lines[2][:3] + "0002" + lines[2][7:], *lines[3:]]
+    with pytest.raises(CnabFieldError, match="line 3, record, field 'batch'"):
+        read_retorno("\r\n".join(wrong_batch), BB_ACCOUNT)
+    other_bank = [*lines[:3], "237" + lines[3][3:], *lines[4:]]
+    with pytest.raises(CnabFieldError, match="line 4, record, field 'bank'"):
+        read_retorno("\r\n".join(other_bank), BB_ACCOUNT)
