@@ -28,7 +28,7 @@ from cobranca.boleto import (
     mod10,
     parse_barcode,
 )
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 D = Decimal
@@ -233,6 +233,7 @@ def _change(text, position, data):
     return text[:position] + new + text[position + 1 :]
 
 
+@settings(deadline=None)
 @given(barcodes())
 def test_round_trip(barcode):
     linha = barcode_to_linha(barcode)
@@ -242,6 +243,7 @@ def test_round_trip(barcode):
     assert format_linha(linha).count(".") == 3
 
 
+@settings(deadline=None)
 @given(barcodes(), st.integers(0, 46), st.data())
 def test_linha_single_digit_change(barcode, position, data):
     """Every single-digit change in fields 1-3 (modulo 10 catches all of
@@ -266,6 +268,7 @@ def test_linha_single_digit_change(barcode, position, data):
             linha_to_barcode(changed)
 
 
+@settings(deadline=None)
 @given(barcodes(), st.integers(0, 43), st.data())
 def test_barcode_single_digit_change(barcode, position, data):
     """A changed general check digit is always rejected; a change of any
@@ -358,6 +361,7 @@ def _decodes(factor, today):
     return True
 
 
+@settings(deadline=None)
 @given(
     st.dates(min_value=date(2000, 7, 3), max_value=date(2049, 10, 13)),
     st.integers(-WINDOW_AFTER, WINDOW_BEFORE),
@@ -568,6 +572,7 @@ def agreements(draw):
     return cls(agencia=num(4), codigo_beneficiario=num(7), modalidade="01")
 
 
+@settings(deadline=None)
 @given(
     agreements(),
     st.data(),
@@ -684,6 +689,7 @@ def test_agreement_fields_checked():
         Bradesco(agencia=1.5, conta="1")
 
 
+@settings(deadline=None)
 @given(st.text(min_size=1, max_size=60))
 def test_linha_garbage_never_crashes(text):
     assume(len(text.replace(".", "").replace(" ", "")) != 47 or not text.isascii())

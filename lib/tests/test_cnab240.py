@@ -19,7 +19,7 @@ from cobranca.cnab240 import (
     write_retorno,
 )
 from conftest import VECTORS_DIR
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 D = Decimal
@@ -552,6 +552,7 @@ def titles(draw, sicoob=False):
     )
 
 
+@settings(deadline=None)
 @given(st.lists(titles(), min_size=1, max_size=5), st.integers(1, 999999), _DATES)
 def test_remessa_round_trip_bb(items, number, created):
     text = write_remessa(BB_ACCOUNT, items, file_number=number, created=created)
@@ -562,6 +563,7 @@ def test_remessa_round_trip_bb(items, number, created):
     assert back.titles == tuple(items)
 
 
+@settings(deadline=None)
 @given(st.lists(titles(sicoob=True), min_size=1, max_size=5))
 def test_remessa_round_trip_sicoob(items):
     text = write_remessa(SICOOB_REMESSA, items, file_number=3, created=date(2026, 1, 2))
@@ -590,6 +592,7 @@ def events(draw):
     )
 
 
+@settings(deadline=None)
 @given(st.lists(events(), max_size=6))
 def test_retorno_round_trip(items):
     text = write_retorno(BB_ACCOUNT, items, file_number=5, created=date(2026, 12, 1))
@@ -659,3 +662,16 @@ def test_batch_structure():
     other_bank = [*lines[:3], "237" + lines[3][3:], *lines[4:]]
     with pytest.raises(CnabFieldError, match="line 4, record, field 'bank'"):
         read_retorno("\r\n".join(other_bank), BB_ACCOUNT)
+
+
+@settings(deadline=None)
+@given(st.integers(0, 12 * 242 - 1), st.characters(codec="latin-1"))
+def test_retorno_any_single_change_is_read_or_refused_cleanly(position, char):
+    """Any one character changed anywhere: the file is read, or refused with
+    a CnabError (never another exception)."""
+    text = write_retorno(BB_ACCOUNT, EVENTS, file_number=7, created=date(2026, 12, 21))
+    changed = text[:position] + char + text[position + 1 :]
+    try:
+        read_retorno(changed, BB_ACCOUNT)
+    except CnabError as error:
+        assert str(error)
