@@ -70,7 +70,9 @@ bank   agreement               campo livre (25 digits) and nosso número
                                right, the remainder itself, 10 written
                                ``X``. Convênio 7: ``000000 convênio(7)
                                seq(10) carteira(2)``, nosso número of 17
-                               digits without DV.
+                               digits without DV. Not supported: convênio
+                               6 with a free 17-digit nosso número (service
+                               21) and convênio 8.
 341    :class:`Itau`           Itaú, *Boleto de cobrança Itaú — especificação
        agencia 4, conta 5,     técnica*: ``carteira(3) nn(8) DAC agência(4)
        carteira 3              conta(5) DAC(agência+conta) 000``; DAC of the
