@@ -57,7 +57,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .charges import to_decimal
+from .charges import (
+    DAYS_PER_MONTH,
+    HUNDRED,
+    LateChargePolicy,
+    applicable_fine_pct,
+    round_cents,
+    to_decimal,
+)
 
 __all__ = [
     "PROFILES",
@@ -69,6 +76,7 @@ __all__ = [
     "Remessa",
     "RetornoTitle",
     "Title",
+    "late_charge_terms",
     "read_remessa",
     "read_retorno",
     "write_remessa",
@@ -649,6 +657,56 @@ class Title:
             raise CnabFieldError(
                 "title", "discount", "discount code 0 (none) with a value"
             )
+
+
+def late_charge_terms(
+    amount: Decimal,
+    due: date,
+    policy: LateChargePolicy,
+    *,
+    consumer: bool,
+    interest_per: str = "month",
+) -> dict:
+    """The :class:`Title` keyword arguments that carry ``policy``'s late
+    charges to the bank, for a title of ``amount`` due on ``due``.
+
+    * Fine: a percentage (code 2) — the policy's, capped for a consumer by
+      :func:`cobranca.charges.applicable_fine_pct` (CDC art. 52 §1) — from the
+      day after the due date; none (code 0) when it is zero.
+    * Interest from the day after the due date: the monthly rate (code 2,
+      the default: the bank prorates it, nothing is rounded here) or, with
+      ``interest_per="day"``, the amount a day (code 1) ``amount × rate / 100
+      / 30`` rounded half-up to cents (the project's pro rata die convention);
+      exempt (code 3) when the rate is zero.
+
+    The bank extends a due date that falls on a non-business day itself (Lei
+    7.089/1983): the dates sent are the contract's.
+
+    :raises CnabError: for an ``interest_per`` other than ``"month"`` and
+        ``"day"``, or a rate that is less than a cent a day on ``amount``.
+    """
+    amount = to_decimal(amount, "amount")
+    start = date.fromordinal(due.toordinal() + 1)
+    fine_pct = applicable_fine_pct(policy, consumer=consumer)
+    terms = {
+        "fine_code": "2" if fine_pct else "0",
+        "fine_date": start if fine_pct else None,
+        "fine": fine_pct,
+    }
+    rate = policy.interest_monthly_pct
+    if not rate:
+        return {**terms, "interest_code": "3", "interest_date": None, "interest": 0}
+    if interest_per == "month":
+        return {**terms, "interest_code": "2", "interest_date": start, "interest": rate}
+    if interest_per != "day":
+        raise CnabError(f"interest_per must be 'month' or 'day', got {interest_per!r}")
+    per_day = round_cents(amount * rate / HUNDRED / DAYS_PER_MONTH)
+    if not per_day:
+        raise CnabError(
+            f"{rate}% a month on {amount} is less than a cent a day: "
+            "send the monthly rate (interest_per='month')"
+        )
+    return {**terms, "interest_code": "1", "interest_date": start, "interest": per_day}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from cobranca.cnab240 import (
     Payer,
     RetornoTitle,
     Title,
+    late_charge_terms,
     read_remessa,
     read_retorno,
     write_remessa,
@@ -675,3 +676,44 @@ def test_retorno_any_single_change_is_read_or_refused_cleanly(position, char):
         read_retorno(changed, BB_ACCOUNT)
     except CnabError as error:
         assert str(error)
+
+
+def test_late_charge_terms_from_policy():
+    from cobranca.charges import LateChargePolicy
+
+    due = date(2026, 12, 10)
+    policy = LateChargePolicy(D("10"), D("1"))
+    business = late_charge_terms(D("1500.00"), due, policy, consumer=False)
+    assert business == {
+        "fine_code": "2",
+        "fine_date": date(2026, 12, 11),
+        "fine": D("10"),
+        "interest_code": "2",
+        "interest_date": date(2026, 12, 11),
+        "interest": D("1"),
+    }
+    consumer = late_charge_terms(
+        D("1500.00"), due, policy, consumer=True, interest_per="day"
+    )
+    assert consumer["fine"] == D("2")  # CDC art. 52 §1 cap
+    assert (consumer["interest_code"], consumer["interest"]) == ("1", D("0.50"))
+    title = _title(**consumer)
+    r = write_remessa(BB_ACCOUNT, [title], file_number=1, created=date(2026, 12, 1))
+    p, _q, r = r.splitlines()[2:5]
+    assert p[117:141] == "1" + "11122026" + "000000000000050"
+    assert r[65:89] == "2" + "11122026" + "000000000000200"
+    none = late_charge_terms(
+        D("100.00"), due, LateChargePolicy(D(0), D(0)), consumer=True
+    )
+    assert (none["fine_code"], none["interest_code"]) == ("0", "3")
+    _title(**none)
+    with pytest.raises(CnabError, match="less than a cent a day"):
+        late_charge_terms(
+            D("10.00"),
+            due,
+            LateChargePolicy(D(0), D("1")),
+            consumer=False,
+            interest_per="day",
+        )
+    with pytest.raises(CnabError, match="interest_per"):
+        late_charge_terms(D("10.00"), due, policy, consumer=False, interest_per="year")
