@@ -816,10 +816,9 @@ def _amount(amount: object) -> Decimal:
 def make_boleto(
     bank: object,
     agreement: _Agreement | None = None,
-    *,
-    nosso_numero: object,
-    due: date,
-    amount: Decimal,
+    nosso_numero: object = None,
+    due: date | None = None,
+    amount: Decimal | None = None,
     **agreement_fields,
 ) -> Boleto:
     """Compute a boleto of ``bank``.
@@ -830,6 +829,9 @@ def make_boleto(
         make_boleto("001", agencia="4042", conta="61900", convenio="1238798",
                     carteira="18", nosso_numero="7777700168",
                     due=date(2008, 2, 3), amount=Decimal("135.00"))
+        make_boleto("001", BancoDoBrasil(agencia="4042", conta="61900",
+                    convenio="1238798"), "7777700168", date(2008, 2, 3),
+                    Decimal("135.00"))
 
     :param nosso_numero: the sequential number (digits), without check digit;
         its maximum length depends on the bank (and on BB's convênio).
@@ -838,6 +840,17 @@ def make_boleto(
         99,999,999.99 or a due date outside the factor's range.
     :raises TypeError: for a float amount.
     """
+    missing = [
+        name
+        for name, value in (
+            ("nosso_numero", nosso_numero),
+            ("due", due),
+            ("amount", amount),
+        )
+        if value is None
+    ]
+    if missing:
+        raise TypeError(f"make_boleto() missing {', '.join(missing)}")
     code = _bank_code(bank)
     if agreement is None:
         agreement = agreement_for(code, **agreement_fields)

@@ -633,6 +633,16 @@ def test_amount_rules():
     assert whole.barcode[9:19] == "0000001000"
 
 
+def test_positional_call():
+    agreement = BancoDoBrasil(**BB)
+    by_position = make_boleto(
+        "001", agreement, "7777700168", date(2008, 2, 3), D("135.00")
+    )
+    assert by_position.barcode == "00193377100000135000000001238798777770016818"
+    with pytest.raises(TypeError, match="missing due, amount"):
+        make_boleto("001", agreement, "7777700168")
+
+
 def test_unknown_bank():
     for bank in ("999", "077", "abc", 1000):
         with pytest.raises(
