@@ -51,6 +51,7 @@ liquidação após baixa, 28 débito de tarifas, and the instruction
 confirmations; each title line of the retorno is a :class:`RetornoTitle`.
 """
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -765,10 +766,18 @@ class RetornoTitle:
 
 @dataclass(frozen=True)
 class Retorno:
+    """A retorno as read by :func:`read_retorno`.
+
+    :attr digest: SHA-256 of its lines without trailing blanks: the same file
+        imported twice (even re-saved with other line endings) has the same
+        digest — the key to refuse booking it twice.
+    """
+
     bank: str
     file_number: int
     created: date | None
     titles: tuple = field(default=())
+    digest: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -1080,6 +1089,11 @@ def write_remessa(
 # --------------------------------------------------------------------------
 
 
+def _digest(lines) -> str:
+    joined = "\n".join(line.rstrip() for _number, line in lines)
+    return hashlib.sha256(joined.encode("latin-1", "replace")).hexdigest()
+
+
 def _lines(text: str) -> list[tuple[int, str]]:
     if isinstance(text, bytes):
         text = text.decode("latin-1")
@@ -1352,6 +1366,7 @@ def read_retorno(text: str, account: BankAccount) -> Retorno:
         file_number=int(header["file_number"]),
         created=header["created"],
         titles=tuple(titles),
+        digest=_digest(lines),
     )
 
 

@@ -717,3 +717,15 @@ def test_late_charge_terms_from_policy():
         )
     with pytest.raises(CnabError, match="interest_per"):
         late_charge_terms(D("10.00"), due, policy, consumer=False, interest_per="year")
+
+
+def test_retorno_digest_identifies_the_file():
+    text = write_retorno(BB_ACCOUNT, EVENTS, file_number=7, created=date(2026, 12, 21))
+    first = read_retorno(text, BB_ACCOUNT)
+    resaved = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    assert read_retorno(resaved, BB_ACCOUNT).digest == first.digest
+    other = write_retorno(
+        BB_ACCOUNT, EVENTS[:3], file_number=7, created=date(2026, 12, 21)
+    )
+    assert read_retorno(other, BB_ACCOUNT).digest != first.digest
+    assert len(first.digest) == 64
