@@ -729,3 +729,15 @@ def test_retorno_digest_identifies_the_file():
     )
     assert read_retorno(other, BB_ACCOUNT).digest != first.digest
     assert len(first.digest) == 64
+
+
+def test_sicoob_retorno_round_trip():
+    events = [
+        RetornoTitle(
+            movement="06", nosso_numero="24", amount=D("50.00"), paid=D("51.00")
+        )
+    ]
+    text = write_retorno(SICOOB, events, file_number=3, created=date(2026, 12, 2))
+    t_line = text.splitlines()[2]
+    assert t_line[37:57] == "0000000024" + "01" + "01" + "4" + "     "
+    assert read_retorno(text, SICOOB).titles == tuple(events)
