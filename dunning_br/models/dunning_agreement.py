@@ -829,7 +829,9 @@ class DunningAgreement(models.Model):
         proposed → accepted."""
         self._dunning_check_state(["proposed"], self.env._("accepted"))
         if channel not in dict(ACCEPTANCE_CHANNELS):
-            raise UserError(self.env._("Unknown acceptance channel: %s", channel))
+            raise UserError(
+                self.env._("Unknown acceptance channel: %(channel)s", channel=channel)
+            )
         if not (name or "").strip():
             raise UserError(
                 self.env._("Give the name of the person who accepted the agreement.")

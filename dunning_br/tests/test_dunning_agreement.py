@@ -169,13 +169,13 @@ class TestDunningAgreement(DunningCommon):
 
     @freeze_time(TODAY)
     def test_schedule_adds_up_and_first_due_business_day(self):
-        # 2026-04-18 is a Saturday: the first installment is due on Monday.
-        agreement = self._agreement(first_due=date(2026, 4, 18), installment_count=3)
+        # 2026-04-11 is a Saturday: the first installment is due on Monday.
+        agreement = self._agreement(first_due=date(2026, 4, 11), installment_count=3)
         self.assertEqual(agreement.state, "draft")
         self.assertTrue(agreement.name.startswith("ACORDO/2026/"))
         self.assertFalse(agreement.move_id, "nothing is posted before activation")
         news = agreement.installment_ids.filtered("number")
-        self.assertEqual(news[0].date_due, date(2026, 4, 20))
+        self.assertEqual(news[0].date_due, date(2026, 4, 13))
         self.assertEqual(len(news), 3)
         down = agreement.installment_ids.filtered(lambda i: i.number == 0)
         self.assertEqual(down.date_due, TODAY)
@@ -282,7 +282,7 @@ class TestDunningAgreement(DunningCommon):
 
     @freeze_time(TODAY)
     def test_other_company_installment(self):
-        company_2 = self.company_data_2["company"]
+        company_2 = self.setup_other_company()["company"]
         invoice = self._invoice(self.customer, "2026-01-10", 100.0, company=company_2)
         wizard = self._wizard(user=self.env.user)
         wizard.move_line_ids = self._installment(invoice)
