@@ -788,23 +788,21 @@ class DunningAgreement(models.Model):
         return True
 
     def _dunning_attach_termo(self):
+        """Render the termo de acordo and attach it to the agreement."""
         self.ensure_one()
         report = self.env.ref("dunning_br.action_report_dunning_agreement")
-        content, _report_type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf(report, self.ids)
+        content, kind = (
+            self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, self.ids)
         )
+        # Odoo renders HTML instead of a PDF when running tests.
+        name = self.env._("Agreement %(name)s", name=self.name).replace("/", "-")
         return self.env["ir.attachment"].create(
             {
-                "name": self.env._("Agreement %(name)s.pdf", name=self.name).replace(
-                    "/", "-"
-                ),
-                "type": "binary",
+                "name": f"{name}.{kind}",
                 "raw": content,
                 "res_model": self._name,
                 "res_id": self.id,
-                "mimetype": "application/pdf",
+                "mimetype": "application/pdf" if kind == "pdf" else "text/html",
             }
         )
 
