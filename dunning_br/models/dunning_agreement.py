@@ -259,9 +259,12 @@ class DunningAgreement(models.Model):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("dunning.agreement") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("dunning.agreement")
+                    or "/"
+                )
         agreements = super().create(vals_list)
         for agreement in agreements:
             agreement.message_post(
@@ -297,15 +300,9 @@ class DunningAgreement(models.Model):
                         "Agreement %(name)s is %(state)s: only draft or cancelled "
                         "agreements can be deleted.",
                         name=agreement.name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[agreement.state],
+                        state=agreement._dunning_state_label(),
                     )
                 )
-
-    def _compute_display_name(self):
-        for agreement in self:
-            agreement.display_name = agreement.name
 
     # ------------------------------------------------------------------
     # The rules of cobranca.agreements
@@ -454,9 +451,7 @@ class DunningAgreement(models.Model):
         """Price the terms of ``values`` on ``debt`` (``Terms``); a clear
         UserError for what cannot be an agreement."""
         if values.installment_count < 1:
-            raise UserError(
-                self.env._("An agreement needs at least one installment.")
-            )
+            raise UserError(self.env._("An agreement needs at least one installment."))
         if not values.first_due:
             raise UserError(self.env._("Choose the first due date."))
         if values.first_due < max(today, fields.Date.context_today(self)):
@@ -722,9 +717,7 @@ class DunningAgreement(models.Model):
 
     def _dunning_state_label(self):
         self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[
-            self.state
-        ]
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _dunning_lang(self):
         """The language of the termo: its customer's, or the company's when
@@ -886,7 +879,9 @@ class DunningAgreement(models.Model):
         needed = {
             "dunning_agreement_journal_id": True,
             "dunning_agreement_income_account_id": bool(
-                self.fine_amount or self.interest_amount or self.agreement_interest_amount
+                self.fine_amount
+                or self.interest_amount
+                or self.agreement_interest_amount
             ),
             "dunning_agreement_waiver_account_id": bool(
                 self.fine_waived or self.interest_waived
@@ -1108,8 +1103,10 @@ class DunningAgreement(models.Model):
         self.ensure_one()
         items = self.installment_ids.move_line_id
         paid = items.filtered(
-            lambda aml: aml.reconciled
-            or aml.currency_id.compare_amounts(aml.amount_residual, aml.balance)
+            lambda aml: (
+                aml.reconciled
+                or aml.currency_id.compare_amounts(aml.amount_residual, aml.balance)
+            )
         )
         if paid:
             raise UserError(

@@ -38,19 +38,33 @@ class TestDunningAgreement(DunningCommon):
         )
         account = cls.env["account.account"]
         cls.income_account = account.create(
-            {"name": "Multas e juros recebidos", "code": "AGRINC", "account_type": "income"}
+            {
+                "name": "Multas e juros recebidos",
+                "code": "AGRINC",
+                "account_type": "income",
+            }
         )
         cls.waiver_account = account.create(
-            {"name": "Multas e juros dispensados", "code": "AGRWVR", "account_type": "expense"}
+            {
+                "name": "Multas e juros dispensados",
+                "code": "AGRWVR",
+                "account_type": "expense",
+            }
         )
         cls.discount_account = account.create(
-            {"name": "Descontos concedidos", "code": "AGRDSC", "account_type": "expense"}
+            {
+                "name": "Descontos concedidos",
+                "code": "AGRDSC",
+                "account_type": "expense",
+            }
         )
         cls.company.write(
             {
                 "vat": "11.222.333/0001-81",
                 "city": "Campinas",
-                "dunning_agreement_journal_id": cls.company_data["default_journal_misc"].id,
+                "dunning_agreement_journal_id": cls.company_data[
+                    "default_journal_misc"
+                ].id,
                 "dunning_agreement_income_account_id": cls.income_account.id,
                 "dunning_agreement_waiver_account_id": cls.waiver_account.id,
                 "dunning_agreement_discount_account_id": cls.discount_account.id,
@@ -114,7 +128,7 @@ class TestDunningAgreement(DunningCommon):
         accept = (
             self.env["dunning.agreement.accept.wizard"]
             .with_user(user or self.user_collector)
-            .with_context(agreement.action_accept()["context"])
+            .with_context(**agreement.action_accept()["context"])
             .create({"channel": "phone", "note": "Confirmou por telefone"})
         )
         accept.action_confirm()
@@ -193,21 +207,25 @@ class TestDunningAgreement(DunningCommon):
             self._installment(self.inv1) + self._installment(self.inv3),
         )
         self.assertTrue(wizard.include_not_due)
-        history = self.env["dunning.history"].sudo().create(
-            [
-                {
-                    "company_id": self.company.id,
-                    "policy_id": self.policy.id,
-                    "step_id": self.step_30.id,
-                    "move_line_id": self._installment(invoice).id,
-                    "move_id": invoice.id,
-                    "partner_id": self.customer.id,
-                    "run_date": TODAY,
-                    "state": "sent",
-                    "channel": "letter",
-                }
-                for invoice in self.inv1 + self.inv2
-            ]
+        history = (
+            self.env["dunning.history"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "company_id": self.company.id,
+                        "policy_id": self.policy.id,
+                        "step_id": self.step_30.id,
+                        "move_line_id": self._installment(invoice).id,
+                        "move_id": invoice.id,
+                        "partner_id": self.customer.id,
+                        "run_date": TODAY,
+                        "state": "sent",
+                        "channel": "letter",
+                    }
+                    for invoice in self.inv1 + self.inv2
+                ]
+            )
         )
         wizard = self._wizard(
             context={"active_model": "dunning.history", "active_ids": history.ids}
@@ -373,13 +391,17 @@ class TestDunningAgreement(DunningCommon):
         credit = sum(move.line_ids.mapped("credit"))
         self.assertAlmostEqual(debit, credit)
         self.assertTrue(all(move.line_ids.mapped("name")), "each line explained")
-        income = move.line_ids.filtered(lambda aml: aml.account_id == self.income_account)
+        income = move.line_ids.filtered(
+            lambda aml: aml.account_id == self.income_account
+        )
         self.assertAlmostEqual(
             sum(income.mapped("credit")),
             agreement.fine_amount + agreement.interest_amount,
         )
         self.assertEqual(len(income), 2, "fine and interest on separate lines")
-        waived = move.line_ids.filtered(lambda aml: aml.account_id == self.waiver_account)
+        waived = move.line_ids.filtered(
+            lambda aml: aml.account_id == self.waiver_account
+        )
         self.assertAlmostEqual(sum(waived.mapped("debit")), agreement.interest_waived)
         # Originals reconciled: the invoices are paid by the agreement.
         self.assertTrue(all(originals.mapped("reconciled")))
