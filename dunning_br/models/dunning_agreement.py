@@ -415,7 +415,6 @@ class DunningAgreement(models.Model):
         charges reinstated by a breach)."""
         self.ensure_one()
         installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[:1]
-        count = max(self.installment_ids.mapped("number") or [0])
         if not installment:
             return self.env._(
                 "Agreement %(agreement)s, fine and interest reinstated",
@@ -426,11 +425,21 @@ class DunningAgreement(models.Model):
                 "Agreement %(agreement)s, down payment", agreement=self.name
             )
         return self.env._(
-            "Agreement %(agreement)s, installment %(number)s/%(count)s",
+            "Agreement %(agreement)s, installment %(number)s",
             agreement=self.name,
-            number=installment.number,
-            count=count,
+            number=self._dunning_installment_number(item),
         )
+
+    def _dunning_installment_number(self, item):
+        """"n/N" of the receivable item ``item`` of the agreement (N: the
+        installments after the down payment; "0/N" the down payment), or an
+        empty string for an item that is no installment (reinstated charges)."""
+        self.ensure_one()
+        installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[:1]
+        if not installment:
+            return ""
+        count = max(self.installment_ids.mapped("number") or [0])
+        return f"{installment.number}/{count}"
 
     def _dunning_break(self, when, item, today):
         """The agreement is broken on ``when`` because ``item`` was not paid:

@@ -198,6 +198,7 @@ class DunningPixCharge(models.Model):
             multa_pct=_rate(fine),
             juros_monthly_pct=_rate(interest),
             solicitacao_pagador=self._dunning_pix_description(move_line),
+            info_adicionais=self._dunning_pix_info(move_line),
         )
 
     @api.model
@@ -209,6 +210,19 @@ class DunningPixCharge(models.Model):
         if agreement:
             return agreement._dunning_installment_label(move_line)
         return self.env._("Installment of %(invoice)s", invoice=move_line.move_id.name)
+
+    @api.model
+    def _dunning_pix_info(self, move_line):
+        """``infoAdicionais`` of the charge: the agreement and installment
+        number of an agreement installment."""
+        agreement = move_line.dunning_agreement_id
+        if not agreement:
+            return ()
+        info = [(self.env._("Agreement"), agreement.name)]
+        number = agreement._dunning_installment_number(move_line)
+        if number:
+            info.append((self.env._("Installment"), number))
+        return info
 
     @staticmethod
     def _digest(body):
