@@ -113,7 +113,7 @@ class DunningCommunication(models.Model):
         # An agreement installment is named by its agreement and number, not
         # by the agreement's journal entry (no portal page of its own).
         agreement_labels = {
-            item: item.dunning_agreement_id._dunning_installment_label(item)
+            item: item.dunning_agreement_id._dunning_item_label(item)
             for item in rows.move_line_id.sudo().filtered("dunning_agreement_id")
         }
         lines = []

@@ -85,6 +85,11 @@ class ResPartner(models.Model):
         compute="_compute_dunning_broken_agreement_count",
         groups=COLLECTION_GROUPS,
     )
+    dunning_agreement_count = fields.Integer(
+        string="Agreements",
+        compute="_compute_dunning_agreement_count",
+        groups=COLLECTION_GROUPS,
+    )
     dunning_currency_id = fields.Many2one(
         "res.currency",
         compute="_compute_dunning_overdue_amount",
@@ -102,6 +107,27 @@ class ResPartner(models.Model):
             partner.dunning_history_count = counts.get(
                 partner.commercial_partner_id.id, 0
             )
+
+    def _compute_dunning_agreement_count(self):
+        groups = self.env["dunning.agreement"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.dunning_agreement_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    def action_view_dunning_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_br.action_dunning_agreement"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
 
     def _compute_dunning_broken_agreement_count(self):
         groups = (

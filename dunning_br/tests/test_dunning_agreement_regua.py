@@ -31,24 +31,16 @@ class TestDunningAgreementRegua(AgreementCommon, DunningCommon):
         cls.inv_future = cls._invoice(cls.customer, date(2025, 3, 31), 1000.0)
         cls.originals = cls._receivable(cls.inv_old) + cls._receivable(cls.inv_late)
         # 1 + 5× with half the fine and half the interest waived.
-        cls.schedule = [
-            (0, date(2025, 3, 12), 232.0),
-            (1, date(2025, 4, 10), 360.0),
-            (2, date(2025, 5, 12), 360.0),
-            (3, date(2025, 6, 10), 360.0),
-            (4, date(2025, 7, 10), 360.0),
-            (5, date(2025, 8, 11), 360.0),
-        ]
         with freeze_time(TODAY + NOON):
             cls.agreement = cls._active_agreement(
                 cls.customer,
                 cls.originals,
-                cls.schedule,
-                date=date(2025, 3, 10),
-                fine=40.0,
-                interest=24.0,
-                fine_waived=20.0,
-                interest_waived=12.0,
+                fine_waiver_percent=50.0,
+                interest_waiver_percent=50.0,
+                down_payment=300.0,
+                down_payment_due=date(2025, 3, 12),
+                installment_count=5,
+                first_due=date(2025, 4, 10),
             )
         cls.items = cls.agreement.installment_ids.sorted("number").move_line_id
 
@@ -90,7 +82,7 @@ class TestDunningAgreementRegua(AgreementCommon, DunningCommon):
         self.assertEqual(row.state, "sent")
         communication = row.communication_id
         lang = communication._dunning_lang()
-        label = self.agreement.with_context(lang=lang)._dunning_installment_label(
+        label = self.agreement.with_context(lang=lang)._dunning_item_label(
             self._item(1)
         )
         self.assertIn(self.agreement.name, label)
@@ -186,12 +178,17 @@ class TestDunningAgreementRegua(AgreementCommon, DunningCommon):
         self.assertEqual(debit.account_id, item2.account_id)
         self.assertEqual(debit.dunning_agreement_id, agreement)
         self.assertEqual(debit.date_maturity, date(2025, 5, 23))
-        self.assertAlmostEqual(debit.balance, 32.0)
-        credits = entry.line_ids.filtered(lambda aml: aml.balance < 0).sorted(
-            "balance"
-        )
+        waived = agreement.fine_waived + agreement.interest_waived
+        self.assertGreater(agreement.fine_waived, 0)
+        self.assertGreater(agreement.interest_waived, 0)
+        self.assertAlmostEqual(debit.balance, waived)
+        credits = entry.line_ids.filtered(lambda aml: aml.balance < 0)
+        self.assertEqual(len(credits), 2)
         self.assertEqual(credits.mapped("account_id"), self.agreement_income)
-        self.assertEqual(credits.mapped("balance"), [-20.0, -12.0])
+        self.assertEqual(
+            sorted(credits.mapped("balance")),
+            sorted([-agreement.fine_waived, -agreement.interest_waived]),
+        )
         self.assertTrue(all(credits.mapped("name")))
         self.assertNotEqual(credits[0].name, credits[1].name)
         # The collector is asked to follow it up; the chatter tells it all.

@@ -208,7 +208,7 @@ class DunningPixCharge(models.Model):
         agreement installment."""
         agreement = move_line.dunning_agreement_id
         if agreement:
-            return agreement._dunning_installment_label(move_line)
+            return agreement._dunning_item_label(move_line)
         return self.env._("Installment of %(invoice)s", invoice=move_line.move_id.name)
 
     @api.model
@@ -219,7 +219,7 @@ class DunningPixCharge(models.Model):
         if not agreement:
             return ()
         info = [(self.env._("Agreement"), agreement.name)]
-        number = agreement._dunning_installment_number(move_line)
+        number = agreement._dunning_item_number(move_line)
         if number:
             info.append((self.env._("Installment"), number))
         return info

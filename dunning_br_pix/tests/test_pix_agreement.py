@@ -29,15 +29,9 @@ class TestPixAgreement(AgreementCommon, PixSandboxCommon, HttpCase):
         cls.agreement = cls._active_agreement(
             cls.customer,
             cls.originals,
-            [
-                (1, today + timedelta(days=5), 700.0),
-                (2, today + timedelta(days=35), 700.0),
-                (3, today + timedelta(days=65), 640.0),
-            ],
-            date=today,
-            fine=40.0,
-            interest=20.0,
-            interest_waived=20.0,
+            interest_waiver_percent=100.0,
+            installment_count=3,
+            first_due=today + timedelta(days=5),
         )
 
     def setUp(self):
@@ -64,7 +58,10 @@ class TestPixAgreement(AgreementCommon, PixSandboxCommon, HttpCase):
             [info["valor"] for info in body["infoAdicionais"]],
             [self.agreement.name, "1/3"],
         )
-        self.assertEqual(Decimal(body["valor"]["original"]), Decimal("700.00"))
+        self.assertEqual(
+            Decimal(body["valor"]["original"]),
+            Decimal(str(self._item(1).amount_residual)).quantize(Decimal("0.01")),
+        )
 
     def test_pix_of_installment_1_then_installment_2_unpaid_breaks(self):
         item1, item2 = self._item(1), self._item(2)
@@ -82,7 +79,7 @@ class TestPixAgreement(AgreementCommon, PixSandboxCommon, HttpCase):
         self.assertEqual(received.e2eid, pix["endToEndId"])
         payment = received.transaction_id.payment_id
         self.assertEqual(payment.payment_transaction_id, received.transaction_id)
-        self.assertAlmostEqual(payment.amount, 700.0)
+        self.assertAlmostEqual(payment.amount, self._item(1).balance)
         self.assertIn(
             payment.move_id,
             item1.matched_credit_ids.credit_move_id.move_id,
@@ -97,7 +94,7 @@ class TestPixAgreement(AgreementCommon, PixSandboxCommon, HttpCase):
         self.assertEqual(self.agreement.state, "broken")
         self.assertLessEqual(self._item(3).date_maturity, breach)
         reinstated = self.agreement.reinstatement_move_id
-        self.assertAlmostEqual(reinstated.amount_total, 20.0)
+        self.assertAlmostEqual(reinstated.amount_total, self.agreement.interest_waived)
         self.assertEqual(self.customer.dunning_broken_agreement_count, 1)
 
     def test_underpaid_installment_is_followed_up_on_the_agreement(self):
@@ -105,7 +102,8 @@ class TestPixAgreement(AgreementCommon, PixSandboxCommon, HttpCase):
         self.env.flush_all()
         self.psp.simulate_payment(charge.txid, amount=Decimal("500.00"))
         self.env.invalidate_all()
-        self.assertFalse(self._item(1).reconciled)
-        self.assertAlmostEqual(self._item(1).amount_residual, 200.0)
+        item = self._item(1)
+        self.assertFalse(item.reconciled)
+        self.assertAlmostEqual(item.amount_residual, item.balance - 500.0)
         (activity,) = self.agreement.activity_ids
-        self.assertIn(self._money(200.0), self._text(activity.note))
+        self.assertIn(self._money(item.amount_residual), self._text(activity.note))
