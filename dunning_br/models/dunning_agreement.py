@@ -1389,7 +1389,7 @@ class DunningAgreement(models.Model):
         reason = texts._(
             "Installment due on %(due)s unpaid (%(residual)s open) %(days)s days "
             "after its due date.",
-            due=fields.Date.to_string(item.date_maturity),
+            due=format_date(texts, item.date_maturity),
             residual=money(item.amount_residual),
             days=self.policy_id.agreement_breach_days,
         )
@@ -1419,11 +1419,11 @@ class DunningAgreement(models.Model):
             .mapped("amount_residual")
         )
         lines = [
-            texts._("Agreement broken on %(date)s: %(reason)s", date=fields.Date.to_string(when), reason=reason),
+            texts._("Agreement broken on %(date)s: %(reason)s", date=format_date(texts, when), reason=reason),
             texts._(
                 "%(amount)s in installments not yet due fell due on %(date)s.",
                 amount=money(accelerated),
-                date=fields.Date.to_string(when),
+                date=format_date(texts, when),
             ),
         ]
         if reinstated:
@@ -1559,6 +1559,37 @@ class DunningAgreement(models.Model):
         move.action_post()
         self.reinstatement_move_id = move
         return move
+
+    @api.model
+    def _dunning_demo_agreement(self, partner, installment_count=3):
+        """Demo data (``make run``): an agreement of ``partner`` on its overdue
+        installments, made in the wizard "Negociar dívida" with a down payment
+        of a fifth, accepted by phone and activated."""
+        lines = self.env["account.move.line"].search(
+            [
+                *self.env["account.move.line"]._dunning_installment_domain(),
+                ("partner_id.commercial_partner_id", "=", partner.id),
+                ("date_maturity", "<", fields.Date.context_today(self)),
+            ]
+        )
+        wizard = (
+            self.env["dunning.negotiation.wizard"]
+            .with_context(
+                active_model="res.partner", active_id=partner.id, active_ids=partner.ids
+            )
+            .create(
+                {
+                    "move_line_ids": [Command.set(lines.ids)],
+                    "installment_count": installment_count,
+                }
+            )
+        )
+        wizard.down_payment = wizard.currency_id.round(wizard.negotiated_amount / 5)
+        agreement = self.browse(wizard.action_create_agreement()["res_id"])
+        agreement.action_propose()
+        agreement._accept("phone", partner.name, note=self.env._("Demo agreement."))
+        agreement.action_activate()
+        return agreement
 
     def _dunning_installment_policy(self):
         """The régua of the agreement installments: the one chosen, else the

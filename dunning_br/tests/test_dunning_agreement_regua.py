@@ -214,6 +214,17 @@ class TestDunningAgreementRegua(AgreementCommon, DunningCommon):
         self.assertEqual(set(rows.mapped("state")), {"sent"})
         self.assertEqual(set(rows.mapped("step_id.offset_days")), {0})
         self.assertEqual(rows.policy_id, self.agreement_policy)
+        # A customer who broke as many agreements as the policy allows is
+        # offered no other one.
+        with freeze_time("2025-05-23" + NOON):
+            wizard = self.env["dunning.negotiation.wizard"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_line_ids": self._receivable(self.inv_future).ids,
+                    "first_due": date(2025, 6, 23),
+                }
+            )
+            self.assertTrue(wizard.rule_violations)
         # Paying everything now leaves the agreement broken.
         self._pay(self._item(2) + self._item(3) + self._item(4) + self._item(5) + debit)
         self.assertEqual(agreement.state, "broken")
