@@ -270,9 +270,12 @@ class DunningAgreement(models.Model):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("dunning.agreement") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("dunning.agreement")
+                    or "/"
+                )
         agreements = super().create(vals_list)
         for agreement in agreements:
             agreement.message_post(
@@ -465,9 +468,7 @@ class DunningAgreement(models.Model):
         """Price the terms of ``values`` on ``debt`` (``Terms``); a clear
         UserError for what cannot be an agreement."""
         if values.installment_count < 1:
-            raise UserError(
-                self.env._("An agreement needs at least one installment.")
-            )
+            raise UserError(self.env._("An agreement needs at least one installment."))
         if not values.first_due:
             raise UserError(self.env._("Choose the first due date."))
         if values.first_due < max(today, fields.Date.context_today(self)):
@@ -733,9 +734,7 @@ class DunningAgreement(models.Model):
 
     def _dunning_state_label(self):
         self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[
-            self.state
-        ]
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _dunning_lang(self):
         """The language of the termo: its customer's, or the company's when
@@ -802,9 +801,7 @@ class DunningAgreement(models.Model):
         self.ensure_one()
         report = self.env.ref("dunning_br.action_report_dunning_agreement")
         content, _report_type = (
-            self.env["ir.actions.report"]
-            .sudo()
-            ._render_qweb_pdf(report, self.ids)
+            self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, self.ids)
         )
         return self.env["ir.attachment"].create(
             {
@@ -897,7 +894,9 @@ class DunningAgreement(models.Model):
         needed = {
             "dunning_agreement_journal_id": True,
             "dunning_agreement_income_account_id": bool(
-                self.fine_amount or self.interest_amount or self.agreement_interest_amount
+                self.fine_amount
+                or self.interest_amount
+                or self.agreement_interest_amount
             ),
             "dunning_agreement_waiver_account_id": bool(
                 self.fine_waived or self.interest_waived
@@ -1119,8 +1118,10 @@ class DunningAgreement(models.Model):
         self.ensure_one()
         items = self.installment_ids.move_line_id
         paid = items.filtered(
-            lambda aml: aml.reconciled
-            or aml.currency_id.compare_amounts(aml.amount_residual, aml.balance)
+            lambda aml: (
+                aml.reconciled
+                or aml.currency_id.compare_amounts(aml.amount_residual, aml.balance)
+            )
         )
         if paid:
             raise UserError(
@@ -1161,16 +1162,16 @@ class DunningAgreement(models.Model):
     def _dunning_texts(self):
         """An environment writing in the company's language (chatter notes,
         activities): not the one of whoever pays or runs the job."""
-        return (
-            self.env["dunning.engine"]._in_company_lang(self.company_id[:1]).env
-        )
+        return self.env["dunning.engine"]._in_company_lang(self.company_id[:1]).env
 
     def _dunning_check_fulfilled(self):
         """The active agreements of ``self`` whose receivable items are all
         paid become fulfilled (one query for the whole set); an agreement
         being cancelled (its entry reversed) is left alone. Return them."""
         active = self.filtered(
-            lambda ag: ag.state == "active" and ag.move_id and not ag.move_id.reversal_move_ids
+            lambda ag: (
+                ag.state == "active" and ag.move_id and not ag.move_id.reversal_move_ids
+            )
         )
         if not active:
             return self.browse()
@@ -1200,7 +1201,8 @@ class DunningAgreement(models.Model):
             mine = fulfilled.filtered(lambda ag, c=company: ag.company_id == c)
             texts = mine._dunning_texts()
             body = Markup("%s") % texts._(
-                "Every installment of the agreement is paid: the agreement is fulfilled."
+                "Every installment of the agreement is paid: the agreement is "
+                "fulfilled."
             )
             mine.sudo()._message_log_batch(bodies=dict.fromkeys(mine.ids, body))
         return fulfilled
@@ -1269,7 +1271,10 @@ class DunningAgreement(models.Model):
         while True:
             if deadline is not None and time.monotonic() >= deadline:
                 self.env.cr.execute(
-                    SQL("SELECT count(*) FROM (%s) c", self._dunning_candidates_sql(company, today, after))
+                    SQL(
+                        "SELECT count(*) FROM (%s) c",
+                        self._dunning_candidates_sql(company, today, after),
+                    )
                 )
                 return done, self.env.cr.fetchone()[0]
             engine._commit()  # a fresh snapshot for each batch
@@ -1353,7 +1358,9 @@ class DunningAgreement(models.Model):
         its number and "installment n/N" (or the down payment, or the
         charges reinstated by a breach)."""
         self.ensure_one()
-        installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[:1]
+        installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[
+            :1
+        ]
         if not installment:
             return self.env._(
                 "Agreement %(agreement)s, fine and interest reinstated",
@@ -1370,10 +1377,12 @@ class DunningAgreement(models.Model):
         )
 
     def _dunning_item_number(self, item):
-        """"n/N" of the receivable item ``item`` of the agreement (or "Down
+        """ "n/N" of the receivable item ``item`` of the agreement (or "Down
         payment"), an empty string for the charges reinstated by a breach."""
         self.ensure_one()
-        installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[:1]
+        installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[
+            :1
+        ]
         return self._dunning_installment_label(installment) if installment else ""
 
     def _dunning_break(self, when, item, today):
@@ -1419,7 +1428,11 @@ class DunningAgreement(models.Model):
             .mapped("amount_residual")
         )
         lines = [
-            texts._("Agreement broken on %(date)s: %(reason)s", date=format_date(texts, when), reason=reason),
+            texts._(
+                "Agreement broken on %(date)s: %(reason)s",
+                date=format_date(texts, when),
+                reason=reason,
+            ),
             texts._(
                 "%(amount)s in installments not yet due fell due on %(date)s.",
                 amount=money(accelerated),
@@ -1506,7 +1519,8 @@ class DunningAgreement(models.Model):
         lines = [
             line(
                 texts._(
-                    "Agreement %(agreement)s broken: waived fine and interest due again",
+                    "Agreement %(agreement)s broken: waived fine and interest due "
+                    "again",
                     agreement=self.name,
                 ),
                 receivable,

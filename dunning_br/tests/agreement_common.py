@@ -85,7 +85,7 @@ class AgreementCommon:
         )
         agreement.action_propose()
         cls.env["dunning.agreement.accept.wizard"].with_context(
-            agreement.action_accept()["context"]
+            **agreement.action_accept()["context"]
         ).create({"channel": "phone", "note": "Aceito por telefone"}).action_confirm()
         agreement.action_activate()
         return agreement

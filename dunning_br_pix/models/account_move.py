@@ -54,8 +54,9 @@ class AccountMove(models.Model):
         (posting never waits for the PSP)."""
         posted = super()._post(soft=soft)
         invoices = posted.filtered(
-            lambda move: move.move_type == "out_invoice"
-            or move.line_ids.dunning_agreement_id
+            lambda move: (
+                move.move_type == "out_invoice" or move.line_ids.dunning_agreement_id
+            )
         )
         providers = self.env["payment.provider"]
         if any(

@@ -180,8 +180,9 @@ class DunningSettlement(models.AbstractModel):
     @api.model
     def _dunning_settlement_followup(self, settlement, installments, source):
         """An activity for the collector on the invoice (the agreement, for
-        agreement installments) when the payment was not exact (underpaid or overpaid), with the reason; None otherwise.
-        Returns the reason (pt_BR once translated)."""
+        agreement installments) when the payment was not exact (underpaid or
+        overpaid), with the reason; None otherwise. Returns the reason (pt_BR
+        once translated)."""
         if settlement.is_exact:
             return None
         move = installments.move_id[:1]

@@ -47,7 +47,9 @@ class TestPixAgreement(AgreementCommon, PixSandboxCommon, HttpCase):
         lines = self.env["dunning.pix.charge"]._dunning_pix_lines_without_charge(
             self.provider
         )
-        self.assertEqual(set(lines.ids), set(self.agreement.installment_ids.move_line_id.ids))
+        self.assertEqual(
+            set(lines.ids), set(self.agreement.installment_ids.move_line_id.ids)
+        )
         charge = self._charge(self._item(1))
         self.assertEqual(charge.state, "active")
         self.assertEqual(charge.move_line_id, self._item(1))
