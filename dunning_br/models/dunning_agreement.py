@@ -1268,6 +1268,7 @@ class DunningAgreement(models.Model):
         """Fulfil and break the agreements of ``company`` batch by batch."""
         engine = self.env["dunning.engine"]
         after = done = 0
+        retried = None
         while True:
             if deadline is not None and time.monotonic() >= deadline:
                 self.env.cr.execute(
@@ -1289,7 +1290,7 @@ class DunningAgreement(models.Model):
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
                 return done, 0
-            after = ids[-1]
+            previous, after = after, ids[-1]
             try:
                 with self.env.cr.savepoint():
                     # Rows a concurrent run holds are passed over; one it
@@ -1308,8 +1309,12 @@ class DunningAgreement(models.Model):
                     broken = (locked - fulfilled)._dunning_check_breach(today)
                     done += len(fulfilled) + len(broken)
             except SerializationFailure:
+                # A concurrent run changed some of them since this snapshot:
+                # the batch again on a fresh one (without what it did).
                 _logger.info("Agreements from %s checked by another run", ids[0])
                 self.env.invalidate_all()
+                if retried != previous:
+                    retried = after = previous
                 continue
             engine._commit()
 
@@ -1349,7 +1354,17 @@ class DunningAgreement(models.Model):
         due = self._dunning_breach_due(today)
         broken = self.browse()
         for agreement, (when, item) in due.items():
-            agreement._dunning_break(when, item, today)
+            # One agreement that cannot be broken (e.g. a locked period) is
+            # left active and logged; the others are broken.
+            try:
+                with self.env.cr.savepoint():
+                    agreement._dunning_break(when, item, today)
+            except SerializationFailure:
+                raise
+            except Exception:
+                _logger.exception("Agreement %s could not be broken", agreement.name)
+                self.env.invalidate_all()
+                continue
             broken |= agreement
         return broken
 
