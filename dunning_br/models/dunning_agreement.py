@@ -798,21 +798,21 @@ class DunningAgreement(models.Model):
         return True
 
     def _dunning_attach_termo(self):
+        """Render the termo de acordo and attach it to the agreement."""
         self.ensure_one()
         report = self.env.ref("dunning_br.action_report_dunning_agreement")
-        content, _report_type = (
+        content, kind = (
             self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, self.ids)
         )
+        # Odoo renders HTML instead of a PDF when running tests.
+        name = self.env._("Agreement %(name)s", name=self.name).replace("/", "-")
         return self.env["ir.attachment"].create(
             {
-                "name": self.env._("Agreement %(name)s.pdf", name=self.name).replace(
-                    "/", "-"
-                ),
-                "type": "binary",
+                "name": f"{name}.{kind}",
                 "raw": content,
                 "res_model": self._name,
                 "res_id": self.id,
-                "mimetype": "application/pdf",
+                "mimetype": "application/pdf" if kind == "pdf" else "text/html",
             }
         )
 
@@ -837,7 +837,9 @@ class DunningAgreement(models.Model):
         proposed → accepted."""
         self._dunning_check_state(["proposed"], self.env._("accepted"))
         if channel not in dict(ACCEPTANCE_CHANNELS):
-            raise UserError(self.env._("Unknown acceptance channel: %s", channel))
+            raise UserError(
+                self.env._("Unknown acceptance channel: %(channel)s", channel=channel)
+            )
         if not (name or "").strip():
             raise UserError(
                 self.env._("Give the name of the person who accepted the agreement.")

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import DunningCommon
 
@@ -153,6 +153,33 @@ class TestDunningAgreement(DunningCommon):
             self.assertEqual(line.days_late, expected.days_late)
 
     @freeze_time(TODAY)
+    def test_wizard_form(self):
+        """The wizard as the collector sees it: figures and schedule update
+        with the terms, the violated rules are listed."""
+        wizard_form = Form(
+            self.env["dunning.negotiation.wizard"]
+            .with_user(self.user_collector)
+            .with_context(
+                active_model="res.partner",
+                active_id=self.customer.id,
+                active_ids=self.customer.ids,
+            )
+        )
+        self.assertAlmostEqual(wizard_form.principal_amount, 1500.0)
+        self.assertEqual(wizard_form.first_due, date(2026, 4, 15))
+        wizard_form.installment_count = 3
+        wizard_form.down_payment = 300.0
+        self.assertFalse(wizard_form.error)
+        self.assertFalse(wizard_form.rule_violations)
+        self.assertAlmostEqual(
+            wizard_form.total_amount, wizard_form.debt_amount, places=2
+        )
+        wizard_form.installment_count = 9
+        self.assertTrue(wizard_form.rule_violations)
+        wizard_form.installment_count = 0
+        self.assertTrue(wizard_form.error)
+
+    @freeze_time(TODAY)
     def test_wizard_from_invoices_and_history(self):
         wizard = self._wizard(
             context={
@@ -166,16 +193,37 @@ class TestDunningAgreement(DunningCommon):
             self._installment(self.inv1) + self._installment(self.inv3),
         )
         self.assertTrue(wizard.include_not_due)
+        history = self.env["dunning.history"].sudo().create(
+            [
+                {
+                    "company_id": self.company.id,
+                    "policy_id": self.policy.id,
+                    "step_id": self.step_30.id,
+                    "move_line_id": self._installment(invoice).id,
+                    "move_id": invoice.id,
+                    "partner_id": self.customer.id,
+                    "run_date": TODAY,
+                    "state": "sent",
+                    "channel": "letter",
+                }
+                for invoice in self.inv1 + self.inv2
+            ]
+        )
+        wizard = self._wizard(
+            context={"active_model": "dunning.history", "active_ids": history.ids}
+        )
+        self.assertEqual(wizard.partner_id, self.customer)
+        self.assertEqual(wizard.move_line_ids, history.move_line_id)
 
     @freeze_time(TODAY)
     def test_schedule_adds_up_and_first_due_business_day(self):
-        # 2026-04-18 is a Saturday: the first installment is due on Monday.
-        agreement = self._agreement(first_due=date(2026, 4, 18), installment_count=3)
+        # 2026-04-11 is a Saturday: the first installment is due on Monday.
+        agreement = self._agreement(first_due=date(2026, 4, 11), installment_count=3)
         self.assertEqual(agreement.state, "draft")
         self.assertTrue(agreement.name.startswith("ACORDO/2026/"))
         self.assertFalse(agreement.move_id, "nothing is posted before activation")
         news = agreement.installment_ids.filtered("number")
-        self.assertEqual(news[0].date_due, date(2026, 4, 20))
+        self.assertEqual(news[0].date_due, date(2026, 4, 13))
         self.assertEqual(len(news), 3)
         down = agreement.installment_ids.filtered(lambda i: i.number == 0)
         self.assertEqual(down.date_due, TODAY)
@@ -238,14 +286,14 @@ class TestDunningAgreement(DunningCommon):
             other_inv
         )
         self.assertTrue(wizard.error)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Outro Cliente"):
             wizard.action_create_agreement()
 
         # Not posted.
         draft = self._invoice(self.customer, "2026-01-20", 100.0)
         draft.button_draft()
         wizard.move_line_ids = self._installment(draft)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, draft.name or "/"):
             wizard.action_create_agreement()
 
         # Already paid.
@@ -254,7 +302,7 @@ class TestDunningAgreement(DunningCommon):
             active_model="account.move", active_ids=paid.ids
         ).create({})._create_payments()
         wizard.move_line_ids = self._installment(paid)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, paid.name):
             wizard.action_create_agreement()
 
         # Another currency.
@@ -268,7 +316,7 @@ class TestDunningAgreement(DunningCommon):
             post=True,
         )
         wizard.move_line_ids = self._installment(foreign)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "EUR"):
             wizard.action_create_agreement()
 
         # Already in an agreement (proposed).
@@ -277,16 +325,16 @@ class TestDunningAgreement(DunningCommon):
         wizard = self._wizard()
         self.assertNotIn(self._installment(self.inv1), wizard.move_line_ids)
         wizard.move_line_ids = self._installment(self.inv1)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, agreement.name):
             wizard.action_create_agreement()
 
     @freeze_time(TODAY)
     def test_other_company_installment(self):
-        company_2 = self.company_data_2["company"]
+        company_2 = self.setup_other_company()["company"]
         invoice = self._invoice(self.customer, "2026-01-10", 100.0, company=company_2)
         wizard = self._wizard(user=self.env.user)
         wizard.move_line_ids = self._installment(invoice)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, company_2.name):
             wizard.action_create_agreement()
 
     @freeze_time(TODAY)
