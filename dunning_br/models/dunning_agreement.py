@@ -1408,7 +1408,16 @@ class DunningAgreement(models.Model):
         items; the installment records keep the agreed due dates), the fine
         and interest waived are charged again when the policy says so (a
         reinstatement entry), the collector gets an activity, and the
-        chatters of the agreement and of the customer tell it."""
+        chatters of the agreement and of the customer tell it.
+
+        The régua then resumes without sending anything twice (the history
+        keeps one row per installment and step, and a step is not due for an
+        installment that already had it or a later one): the installments
+        moved to ``when`` were not yet due, so their history has at most
+        steps before the due date, which never hold back the steps after it:
+        these run from ``when`` on. The overdue installment keeps its due
+        date and goes on with the steps it has not had; the reinstated
+        charges are a new item with the whole régua."""
         self.ensure_one()
         texts = self._dunning_texts()
         money = self.currency_id.with_env(texts).format

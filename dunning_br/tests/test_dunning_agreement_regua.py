@@ -137,6 +137,20 @@ class TestDunningAgreementRegua(AgreementCommon, DunningCommon):
             self.env["dunning.agreement"]._cron_check_agreements()
         self.assertEqual(self.agreement.state, "fulfilled")
 
+    def test_cancelled_is_not_fulfilled(self):
+        # Cancelling reconciles every item with the reversal: not a payment.
+        fulfilled = self.agreement._dunning_texts()._(
+            "Every installment of the agreement is paid: the agreement is "
+            "fulfilled."
+        )
+        with freeze_time(TODAY + NOON):
+            self.agreement.action_cancel()
+        self.assertEqual(self.agreement.state, "cancelled")
+        self.assertFalse(
+            any(fulfilled in str(m.body) for m in self.agreement.message_ids)
+        )
+        self.assertFalse(any(self.originals.mapped("reconciled")))
+
     # ------------------------------------------------------------------
     # Breach
     # ------------------------------------------------------------------
