@@ -9,3 +9,4 @@ from . import test_dunning_golive
 from . import test_dunning_lang
 from . import test_dunning_agreement
 from . import test_dunning_agreement_regua
+from . import test_dunning_agreement_concurrency

@@ -140,8 +140,7 @@ class TestDunningAgreementRegua(AgreementCommon, DunningCommon):
     def test_cancelled_is_not_fulfilled(self):
         # Cancelling reconciles every item with the reversal: not a payment.
         fulfilled = self.agreement._dunning_texts()._(
-            "Every installment of the agreement is paid: the agreement is "
-            "fulfilled."
+            "Every installment of the agreement is paid: the agreement is fulfilled."
         )
         with freeze_time(TODAY + NOON):
             self.agreement.action_cancel()
