@@ -314,15 +314,9 @@ class DunningAgreement(models.Model):
                         "Agreement %(name)s is %(state)s: only draft or cancelled "
                         "agreements can be deleted.",
                         name=agreement.name,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[agreement.state],
+                        state=agreement._dunning_state_label(),
                     )
                 )
-
-    def _compute_display_name(self):
-        for agreement in self:
-            agreement.display_name = agreement.name
 
     # ------------------------------------------------------------------
     # The rules of cobranca.agreements

@@ -6,6 +6,7 @@ life of an agreement and its journal entries, the termo de acordo."""
 from datetime import date
 from decimal import Decimal
 
+from cobranca.agreements import build_schedule
 from cobranca.words import amount_in_words
 from freezegun import freeze_time
 
@@ -38,19 +39,33 @@ class TestDunningAgreement(DunningCommon):
         )
         account = cls.env["account.account"]
         cls.income_account = account.create(
-            {"name": "Multas e juros recebidos", "code": "AGRINC", "account_type": "income"}
+            {
+                "name": "Multas e juros recebidos",
+                "code": "AGRINC",
+                "account_type": "income",
+            }
         )
         cls.waiver_account = account.create(
-            {"name": "Multas e juros dispensados", "code": "AGRWVR", "account_type": "expense"}
+            {
+                "name": "Multas e juros dispensados",
+                "code": "AGRWVR",
+                "account_type": "expense",
+            }
         )
         cls.discount_account = account.create(
-            {"name": "Descontos concedidos", "code": "AGRDSC", "account_type": "expense"}
+            {
+                "name": "Descontos concedidos",
+                "code": "AGRDSC",
+                "account_type": "expense",
+            }
         )
         cls.company.write(
             {
                 "vat": "11.222.333/0001-81",
                 "city": "Campinas",
-                "dunning_agreement_journal_id": cls.company_data["default_journal_misc"].id,
+                "dunning_agreement_journal_id": cls.company_data[
+                    "default_journal_misc"
+                ].id,
                 "dunning_agreement_income_account_id": cls.income_account.id,
                 "dunning_agreement_waiver_account_id": cls.waiver_account.id,
                 "dunning_agreement_discount_account_id": cls.discount_account.id,
@@ -114,7 +129,7 @@ class TestDunningAgreement(DunningCommon):
         accept = (
             self.env["dunning.agreement.accept.wizard"]
             .with_user(user or self.user_collector)
-            .with_context(agreement.action_accept()["context"])
+            .with_context(**agreement.action_accept()["context"])
             .create({"channel": "phone", "note": "Confirmou por telefone"})
         )
         accept.action_confirm()
@@ -193,21 +208,25 @@ class TestDunningAgreement(DunningCommon):
             self._installment(self.inv1) + self._installment(self.inv3),
         )
         self.assertTrue(wizard.include_not_due)
-        history = self.env["dunning.history"].sudo().create(
-            [
-                {
-                    "company_id": self.company.id,
-                    "policy_id": self.policy.id,
-                    "step_id": self.step_30.id,
-                    "move_line_id": self._installment(invoice).id,
-                    "move_id": invoice.id,
-                    "partner_id": self.customer.id,
-                    "run_date": TODAY,
-                    "state": "sent",
-                    "channel": "letter",
-                }
-                for invoice in self.inv1 + self.inv2
-            ]
+        history = (
+            self.env["dunning.history"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "company_id": self.company.id,
+                        "policy_id": self.policy.id,
+                        "step_id": self.step_30.id,
+                        "move_line_id": self._installment(invoice).id,
+                        "move_id": invoice.id,
+                        "partner_id": self.customer.id,
+                        "run_date": TODAY,
+                        "state": "sent",
+                        "channel": "letter",
+                    }
+                    for invoice in self.inv1 + self.inv2
+                ]
+            )
         )
         wizard = self._wizard(
             context={"active_model": "dunning.history", "active_ids": history.ids}
@@ -373,13 +392,17 @@ class TestDunningAgreement(DunningCommon):
         credit = sum(move.line_ids.mapped("credit"))
         self.assertAlmostEqual(debit, credit)
         self.assertTrue(all(move.line_ids.mapped("name")), "each line explained")
-        income = move.line_ids.filtered(lambda aml: aml.account_id == self.income_account)
+        income = move.line_ids.filtered(
+            lambda aml: aml.account_id == self.income_account
+        )
         self.assertAlmostEqual(
             sum(income.mapped("credit")),
             agreement.fine_amount + agreement.interest_amount,
         )
         self.assertEqual(len(income), 2, "fine and interest on separate lines")
-        waived = move.line_ids.filtered(lambda aml: aml.account_id == self.waiver_account)
+        waived = move.line_ids.filtered(
+            lambda aml: aml.account_id == self.waiver_account
+        )
         self.assertAlmostEqual(sum(waived.mapped("debit")), agreement.interest_waived)
         # Originals reconciled: the invoices are paid by the agreement.
         self.assertTrue(all(originals.mapped("reconciled")))
@@ -496,6 +519,22 @@ class TestDunningAgreement(DunningCommon):
         active = self._make_active(self._agreement())
         with self.assertRaises(UserError):
             active.with_user(self.user_manager).unlink()
+        customer = self.customer.with_user(self.user_collector)
+        self.assertEqual(customer.dunning_agreement_count, 2)
+        action = customer.action_view_dunning_agreements()
+        self.assertEqual(
+            self.env["dunning.agreement"].search(action["domain"]), agreement + active
+        )
+        # Another company's users do not see them.
+        company_2 = self.setup_other_company()["company"]
+        outsider = new_test_user(
+            self.env,
+            login="agr.outsider",
+            groups="base.group_user,dunning_br.group_dunning_manager",
+            company_id=company_2.id,
+            company_ids=[Command.set(company_2.ids)],
+        )
+        self.assertFalse(self.env["dunning.agreement"].with_user(outsider).search([]))
 
     @freeze_time(TODAY)
     def test_portal_acceptance_method(self):
@@ -506,6 +545,64 @@ class TestDunningAgreement(DunningCommon):
         self.assertEqual(agreement.accepted_ip, "203.0.113.7")
         self.assertEqual(
             agreement.accepted_date, fields.Datetime.to_datetime("2026-03-16 00:00:00")
+        )
+
+    @freeze_time(TODAY)
+    def test_price_table_interest_booked(self):
+        """Agreement interest (Price table): the installments of the library,
+        the interest credited to the income account on its own line."""
+        self.policy.agreement_interest_monthly = 1.0
+        agreement = self._agreement(monthly_interest_percent=1.0)
+        financed = Decimal(str(agreement.financed_amount)).quantize(Decimal("0.01"))
+        expected = build_schedule(
+            financed,
+            5,
+            agreement.first_due,
+            monthly_interest_pct=Decimal(1),
+            calendar=self.engine._calendar(self.company),
+        )
+        news = agreement.installment_ids.filtered("number")
+        self.assertEqual(
+            [Decimal(str(i.amount)).quantize(Decimal("0.01")) for i in news],
+            [line.amount for line in expected],
+        )
+        self.assertEqual([i.date_due for i in news], [line.due for line in expected])
+        self.assertGreater(agreement.agreement_interest_amount, 0)
+        self._make_active(agreement)
+        move = agreement.move_id
+        self.assertAlmostEqual(
+            sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit"))
+        )
+        income = move.line_ids.filtered(
+            lambda aml: aml.account_id == self.income_account
+        )
+        self.assertEqual(len(income), 3, "fine, interest and agreement interest")
+        self.assertIn(
+            agreement.agreement_interest_amount,
+            [round(c, 2) for c in income.mapped("credit")],
+        )
+
+    @freeze_time(TODAY)
+    def test_cash_payment_with_discount(self):
+        """Payment in one go with the cash discount: one installment, the
+        discount debited to the discount account."""
+        agreement = self._agreement(
+            down_payment=0.0,
+            installment_count=1,
+            discount_percent=10.0,
+            interest_waiver_percent=50.0,
+        )
+        self.assertFalse(agreement.rule_violations)
+        self.assertAlmostEqual(agreement.discount_amount, 150.0)
+        self.assertEqual(len(agreement.installment_ids), 1)
+        self._make_active(agreement)
+        discount = agreement.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.discount_account
+        )
+        self.assertAlmostEqual(discount.debit, 150.0)
+        self.assertAlmostEqual(
+            agreement.installment_ids.move_line_id.debit,
+            agreement.debt_amount - agreement.saved_amount,
         )
 
     # ------------------------------------------------------------------

@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date
 
-from ..models.dunning_agreement import PERIODS
+from ..models.dunning_agreement import OPEN_STATES, PERIODS
 
 
 class DunningNegotiationWizard(models.TransientModel):
@@ -103,9 +103,7 @@ class DunningNegotiationWizard(models.TransientModel):
     saved_amount = fields.Monetary(
         string="Saved by the Customer", compute="_compute_terms"
     )
-    debt_html = fields.Html(
-        string="Debt", compute="_compute_terms", sanitize=False
-    )
+    debt_html = fields.Html(string="Debt", compute="_compute_terms", sanitize=False)
     schedule_html = fields.Html(
         string="Schedule", compute="_compute_terms", sanitize=False
     )
@@ -127,10 +125,16 @@ class DunningNegotiationWizard(models.TransientModel):
             partner = self.env["res.partner"].browse(ids[:1]).commercial_partner_id
             values["partner_id"] = partner.id
         elif model == "account.move" and ids:
-            lines = self.env["account.move"].browse(ids).line_ids.filtered(
-                lambda aml: aml.display_type == "payment_term"
-                and not aml.reconciled
-                and aml.amount_residual > 0
+            lines = (
+                self.env["account.move"]
+                .browse(ids)
+                .line_ids.filtered(
+                    lambda aml: (
+                        aml.display_type == "payment_term"
+                        and not aml.reconciled
+                        and aml.amount_residual > 0
+                    )
+                )
             )
         elif model == "dunning.history" and ids:
             lines = self.env["dunning.history"].browse(ids).move_line_id
@@ -174,7 +178,9 @@ class DunningNegotiationWizard(models.TransientModel):
     @api.depends("policy_id")
     def _compute_monthly_interest_percent(self):
         for wizard in self:
-            wizard.monthly_interest_percent = wizard.policy_id.agreement_interest_monthly
+            wizard.monthly_interest_percent = (
+                wizard.policy_id.agreement_interest_monthly
+            )
 
     def _available_domain(self):
         self.ensure_one()
@@ -191,10 +197,18 @@ class DunningNegotiationWizard(models.TransientModel):
         return domain
 
     def _taken_line_ids(self):
-        return set(
+        """The customer's installments already in a proposed, accepted or
+        active agreement."""
+        self.ensure_one()
+        return (
             self.env["dunning.agreement.line"]
             .sudo()
-            .search([("agreement_id.state", "in", ("proposed", "accepted", "active"))])
+            .search(
+                [
+                    ("agreement_id.partner_id", "=", self.partner_id.id),
+                    ("agreement_id.state", "in", OPEN_STATES),
+                ]
+            )
             .move_line_id.ids
         )
 
@@ -204,9 +218,12 @@ class DunningNegotiationWizard(models.TransientModel):
             if not wizard.partner_id:
                 wizard.available_line_ids = False
                 continue
-            lines = self.env["account.move.line"].search(wizard._available_domain())
-            taken = wizard._taken_line_ids()
-            wizard.available_line_ids = lines.filtered(lambda aml: aml.id not in taken)
+            wizard.available_line_ids = self.env["account.move.line"].search(
+                [
+                    *wizard._available_domain(),
+                    ("id", "not in", wizard._taken_line_ids()),
+                ]
+            )
 
     @api.depends("partner_id", "company_id", "include_not_due", "date")
     def _compute_move_line_ids(self):
@@ -357,7 +374,13 @@ class DunningNegotiationWizard(models.TransientModel):
             )
         count = len(terms.schedule)
         rows += [
-            (f"{line.number}/{count}", line.due, line.amount, line.principal, line.interest)
+            (
+                f"{line.number}/{count}",
+                line.due,
+                line.amount,
+                line.principal,
+                line.interest,
+            )
             for line in terms.schedule
         ]
         body = Markup("").join(
