@@ -26,7 +26,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
-from odoo.tools.misc import get_lang
+from odoo.tools.misc import formatLang, get_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -747,6 +747,10 @@ class DunningAgreement(models.Model):
     # ------------------------------------------------------------------
     def _fmt(self, amount):
         return format_amount(self.env, amount, self.currency_id)
+
+    def _fmt_pct(self, value):
+        """A percentage as the termo writes it (1,5 in Portuguese)."""
+        return formatLang(self.env, value, digits=2)
 
     def _amount_in_words(self, amount):
         """``amount`` written out in Portuguese (legal text)."""
