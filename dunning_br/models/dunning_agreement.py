@@ -431,18 +431,29 @@ class DunningAgreement(models.Model):
 
     @api.model
     def _dunning_rules(self, policy):
-        """The negotiation rules of ``policy`` (``NegotiationRules``)."""
-        return NegotiationRules(
-            max_installments=max(policy.agreement_max_installments, 1),
-            min_installment_amount=_money(policy.agreement_min_installment),
-            max_fine_waiver_pct=_pct(policy.agreement_max_fine_waiver),
-            max_interest_waiver_pct=_pct(policy.agreement_max_interest_waiver),
-            cash_discount_pct=_pct(policy.agreement_cash_discount),
-            min_down_payment_pct=_pct(policy.agreement_min_down_payment),
-            monthly_interest_pct=_pct(policy.agreement_interest_monthly),
-            first_due_days=max(policy.agreement_first_due_days, 0),
-            max_broken=max(policy.agreement_max_broken, 1),
-        )
+        """The negotiation rules of ``policy`` (``NegotiationRules``); a
+        UserError when the policy holds a value the rules refuse."""
+        try:
+            return NegotiationRules(
+                max_installments=policy.agreement_max_installments,
+                min_installment_amount=_money(policy.agreement_min_installment),
+                max_fine_waiver_pct=_pct(policy.agreement_max_fine_waiver),
+                max_interest_waiver_pct=_pct(policy.agreement_max_interest_waiver),
+                cash_discount_pct=_pct(policy.agreement_cash_discount),
+                min_down_payment_pct=_pct(policy.agreement_min_down_payment),
+                monthly_interest_pct=_pct(policy.agreement_interest_monthly),
+                first_due_days=policy.agreement_first_due_days,
+                max_broken=policy.agreement_max_broken,
+            )
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "The negotiation rules of policy %(policy)s are not valid: "
+                    "%(error)s",
+                    policy=policy.name,
+                    error=error,
+                )
+            ) from error
 
     @api.model
     def _dunning_offer(self, values):
