@@ -51,3 +51,25 @@ class AccountMoveLine(models.Model):
             aml=aml,
             am=am,
         )
+
+    # ------------------------------------------------------------------
+    # An agreement whose installments are all paid is fulfilled
+    # ------------------------------------------------------------------
+    def _reconcile_plan(self, reconciliation_plan):
+        """Every reconciliation (a payment, a bank statement, a credit note)
+        goes through here: the active agreements whose receivable items got
+        paid are checked at once (one query), see
+        ``dunning.agreement._dunning_check_fulfilled``."""
+        result = super()._reconcile_plan(reconciliation_plan)
+        lines = self.browse()
+        todo = list(reconciliation_plan)
+        while todo:
+            item = todo.pop()
+            if isinstance(item, models.BaseModel):
+                lines |= item
+            else:
+                todo.extend(item)
+        agreements = lines.sudo().dunning_agreement_id
+        if agreements:
+            agreements._dunning_check_fulfilled()
+        return result

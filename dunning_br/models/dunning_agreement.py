@@ -4,23 +4,37 @@
 installments settled by one journal entry into new installments, within the
 negotiation rules of a collection policy (``cobranca.agreements``)."""
 
+import logging
+import time
 from decimal import Decimal
 
 from cobranca.agreements import (
     NegotiationRules,
     Offer,
+    breach_date,
     check_offer,
     debt_as_of,
+    is_breached,
     price_offer,
 )
 from cobranca.charges import format_pct, round_cents
 from cobranca.documents import format_cnpj, format_cpf, is_valid_cnpj, is_valid_cpf
 from cobranca.words import amount_in_words
+from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.misc import formatLang, get_lang
+
+_logger = logging.getLogger(__name__)
+
+#: Active agreements checked (fulfilled or broken) per transaction.
+AGREEMENTS_PER_BATCH = 50
+#: First key of the advisory lock per company taken by the agreements' check
+#: (the engine's per customer is 471180).
+LOCK_NAMESPACE = 471181
 
 AGREEMENT_STATES = [
     ("draft", "Draft"),
@@ -1156,3 +1170,499 @@ class DunningAgreement(models.Model):
                     name=self.name,
                 )
             )
+
+    # Around an active agreement: fulfilled, broken (scheduled action)
+    # ------------------------------------------------------------------
+    def _dunning_texts(self):
+        """An environment writing in the company's language (chatter notes,
+        activities): not the one of whoever pays or runs the job."""
+        return self.env["dunning.engine"]._in_company_lang(self.company_id[:1]).env
+
+    def _dunning_check_fulfilled(self):
+        """The active agreements of ``self`` whose receivable items are all
+        paid become fulfilled (one query for the whole set); an agreement
+        being cancelled (its entry reversed) is left alone. Return them."""
+        active = self.filtered(
+            lambda ag: (
+                ag.state == "active" and ag.move_id and not ag.move_id.reversal_move_ids
+            )
+        )
+        if not active:
+            return self.browse()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT ag.id
+                     FROM dunning_agreement ag
+                    WHERE ag.id IN %(ids)s
+                      AND EXISTS (SELECT 1 FROM account_move_line aml
+                                   WHERE aml.dunning_agreement_id = ag.id
+                                     AND aml.parent_state = 'posted')
+                      AND NOT EXISTS (
+                          SELECT 1 FROM account_move_line aml
+                           WHERE aml.dunning_agreement_id = ag.id
+                             AND aml.parent_state = 'posted'
+                             AND NOT aml.reconciled
+                             AND aml.amount_residual > 0)""",
+                ids=tuple(active.ids),
+            )
+        )
+        fulfilled = self.browse(row[0] for row in self.env.cr.fetchall())
+        if not fulfilled:
+            return fulfilled
+        fulfilled.sudo().write({"state": "fulfilled"})
+        for company in fulfilled.company_id:
+            mine = fulfilled.filtered(lambda ag, c=company: ag.company_id == c)
+            texts = mine._dunning_texts()
+            body = Markup("%s") % texts._(
+                "Every installment of the agreement is paid: the agreement is "
+                "fulfilled."
+            )
+            mine.sudo()._message_log_batch(bodies=dict.fromkeys(mine.ids, body))
+        return fulfilled
+
+    @api.model
+    def _cron_check_agreements(self, time_budget=None, batch_size=AGREEMENTS_PER_BATCH):
+        """Scheduled action: the active agreements whose installments are all
+        paid become fulfilled (a safety net: paying does it at once), and
+        those with an installment unpaid for the breach days of their policy
+        are broken. Batched and committed batch by batch; two runs at once
+        skip each other's rows (``FOR UPDATE SKIP LOCKED``) and a run again
+        finds nothing left to do."""
+        engine = self.env["dunning.engine"]
+        deadline = engine._deadline(time_budget)
+        done = remaining = 0
+        companies = self.env["res.company"].sudo().search([])
+        for company in companies:
+            today = engine._today(company)
+            agreements = self.sudo().with_company(company)
+            processed, left = agreements._dunning_check_company(
+                company, today, deadline, batch_size
+            )
+            done += processed
+            remaining += left
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining
+
+    @api.model
+    def _dunning_candidates_sql(self, company, today, after_id):
+        """The active agreements of ``company`` that may have to change
+        today: no open receivable item left, or one overdue by at least the
+        breach days of their policy (the business-day rule of
+        ``cobranca.agreements.breach_date`` is applied on them in Python)."""
+        return SQL(
+            """SELECT ag.id
+                 FROM dunning_agreement ag
+                 JOIN dunning_policy p ON p.id = ag.policy_id
+                WHERE ag.company_id = %(company)s
+                  AND ag.state = 'active'
+                  AND ag.id > %(after)s
+                  AND (NOT EXISTS (
+                          SELECT 1 FROM account_move_line aml
+                           WHERE aml.dunning_agreement_id = ag.id
+                             AND aml.parent_state = 'posted'
+                             AND NOT aml.reconciled
+                             AND aml.amount_residual > 0)
+                       OR EXISTS (
+                          SELECT 1 FROM account_move_line aml
+                           WHERE aml.dunning_agreement_id = ag.id
+                             AND aml.parent_state = 'posted'
+                             AND NOT aml.reconciled
+                             AND aml.amount_residual > 0
+                             AND aml.date_maturity
+                                 + COALESCE(p.agreement_breach_days, 0)
+                                 <= %(today)s))""",
+            company=company.id,
+            after=after_id,
+            today=today,
+        )
+
+    @api.model
+    def _dunning_check_company(self, company, today, deadline, batch_size):
+        """Fulfil and break the agreements of ``company`` batch by batch."""
+        engine = self.env["dunning.engine"]
+        after = done = 0
+        retried = None
+        while True:
+            if deadline is not None and time.monotonic() >= deadline:
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT count(*) FROM (%s) c",
+                        self._dunning_candidates_sql(company, today, after),
+                    )
+                )
+                return done, self.env.cr.fetchone()[0]
+            engine._commit()  # a fresh snapshot for each batch
+            # One run at a time breaks the agreements of a company (their
+            # entries take numbers in the same journal): a run that finds
+            # another one at it leaves the rest to that one. Taken first, so
+            # that this batch's snapshot sees what the other one committed.
+            self.env.cr.execute(
+                SQL(
+                    "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                    LOCK_NAMESPACE,
+                    company.id,
+                )
+            )
+            if not self.env.cr.fetchone()[0]:
+                _logger.info("Agreements of %s checked by another run", company.name)
+                return done, 0
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "%s ORDER BY ag.id LIMIT %s",
+                    self._dunning_candidates_sql(company, today, after),
+                    batch_size,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                return done, 0
+            previous, after = after, ids[-1]
+            try:
+                with self.env.cr.savepoint():
+                    # Rows a concurrent run holds are passed over; one it
+                    # changed since this snapshot raises: it did them.
+                    self.env.cr.execute(
+                        SQL(
+                            """SELECT id FROM dunning_agreement
+                                WHERE id IN %s AND state = 'active'
+                                  FOR UPDATE SKIP LOCKED""",
+                            tuple(ids),
+                        ),
+                        log_exceptions=False,
+                    )
+                    locked = self.browse(row[0] for row in self.env.cr.fetchall())
+                    fulfilled = locked._dunning_check_fulfilled()
+                    broken = (locked - fulfilled)._dunning_check_breach(today)
+                    done += len(fulfilled) + len(broken)
+            except SerializationFailure:
+                # A concurrent run changed some of them since this snapshot:
+                # the batch again on a fresh one (without what it did).
+                _logger.info("Agreements from %s checked by another run", ids[0])
+                self.env.invalidate_all()
+                if retried != previous:
+                    retried = after = previous
+                continue
+            engine._commit()
+
+    def _dunning_breach_due(self, today):
+        """``{agreement: (breach date, installment item)}`` of the active
+        agreements of ``self`` broken as of ``today``: the first open item
+        unpaid for the policy's breach days
+        (``cobranca.agreements.is_breached``)."""
+        result = {}
+        if not self:
+            return result
+        calendar = self.env["dunning.engine"]._calendar(self.company_id[:1])
+        items = self.env["account.move.line"].search(
+            [
+                ("dunning_agreement_id", "in", self.ids),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+            ],
+            order="date_maturity, id",
+        )
+        for item in items:
+            agreement = item.dunning_agreement_id
+            if agreement in result or agreement.state != "active":
+                continue
+            grace = agreement.policy_id.agreement_breach_days
+            if is_breached(item.date_maturity, today, grace, calendar):
+                result[agreement] = (
+                    breach_date(item.date_maturity, grace, calendar),
+                    item,
+                )
+        return result
+
+    def _dunning_check_breach(self, today):
+        """Break the agreements of ``self`` that are broken as of ``today``
+        (see :meth:`_dunning_break`); return them."""
+        due = self._dunning_breach_due(today)
+        broken = self.browse()
+        for agreement, (when, item) in due.items():
+            # One agreement that cannot be broken (e.g. a locked period) is
+            # left active and logged; the others are broken.
+            try:
+                with self.env.cr.savepoint():
+                    agreement._dunning_break(when, item, today)
+            except SerializationFailure:
+                raise
+            except Exception:
+                _logger.exception("Agreement %s could not be broken", agreement.name)
+                self.env.invalidate_all()
+                continue
+            broken |= agreement
+        return broken
+
+    def _dunning_item_label(self, item):
+        """How a message names the receivable item ``item`` of the agreement:
+        its number and "installment n/N" (or the down payment, or the
+        charges reinstated by a breach)."""
+        self.ensure_one()
+        installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[
+            :1
+        ]
+        if not installment:
+            return self.env._(
+                "Agreement %(agreement)s, fine and interest reinstated",
+                agreement=self.name,
+            )
+        if not installment.number:
+            return self.env._(
+                "Agreement %(agreement)s, down payment", agreement=self.name
+            )
+        return self.env._(
+            "Agreement %(agreement)s, installment %(number)s",
+            agreement=self.name,
+            number=self._dunning_installment_label(installment),
+        )
+
+    def _dunning_item_number(self, item):
+        """ "n/N" of the receivable item ``item`` of the agreement (or "Down
+        payment"), an empty string for the charges reinstated by a breach."""
+        self.ensure_one()
+        installment = self.installment_ids.filtered(lambda i: i.move_line_id == item)[
+            :1
+        ]
+        return self._dunning_installment_label(installment) if installment else ""
+
+    def _dunning_break(self, when, item, today):
+        """The agreement is broken on ``when`` because ``item`` was not paid:
+        the installments not yet due fall due on ``when`` (their receivable
+        items; the installment records keep the agreed due dates), the fine
+        and interest waived are charged again when the policy says so (a
+        reinstatement entry), the collector gets an activity, and the
+        chatters of the agreement and of the customer tell it.
+
+        The régua then resumes without sending anything twice (the history
+        keeps one row per installment and step, and a step is not due for an
+        installment that already had it or a later one): the installments
+        moved to ``when`` were not yet due, so their history has at most
+        steps before the due date, which never hold back the steps after it:
+        these run from ``when`` on. The overdue installment keeps its due
+        date and goes on with the steps it has not had; the reinstated
+        charges are a new item with the whole régua."""
+        self.ensure_one()
+        texts = self._dunning_texts()
+        money = self.currency_id.with_env(texts).format
+        reason = texts._(
+            "Installment due on %(due)s unpaid (%(residual)s open) %(days)s days "
+            "after its due date.",
+            due=format_date(texts, item.date_maturity),
+            residual=money(item.amount_residual),
+            days=self.policy_id.agreement_breach_days,
+        )
+        self.write({"state": "broken", "broken_date": when, "breach_reason": reason})
+        later = self.env["account.move.line"].search(
+            [
+                ("dunning_agreement_id", "=", self.id),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", ">", 0),
+                ("date_maturity", ">", when),
+            ]
+        )
+        accelerated = sum(later.mapped("amount_residual"))
+        if later:
+            later.write({"date_maturity": when})
+        reinstated = self._dunning_reinstate(when, today, texts)
+        open_total = sum(
+            self.env["account.move.line"]
+            .search(
+                [
+                    ("dunning_agreement_id", "=", self.id),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                ]
+            )
+            .mapped("amount_residual")
+        )
+        lines = [
+            texts._(
+                "Agreement broken on %(date)s: %(reason)s",
+                date=format_date(texts, when),
+                reason=reason,
+            ),
+            texts._(
+                "%(amount)s in installments not yet due fell due on %(date)s.",
+                amount=money(accelerated),
+                date=format_date(texts, when),
+            ),
+        ]
+        if reinstated:
+            lines.append(
+                texts._(
+                    "Fine and interest waived in the agreement charged again: "
+                    "%(amount)s (entry %(entry)s).",
+                    amount=money(reinstated.amount_total),
+                    entry=reinstated.name,
+                )
+            )
+        elif self.policy_id.agreement_breach_reinstate and (
+            self.fine_waived or self.interest_waived
+        ):
+            lines.append(
+                texts._(
+                    "The fine and interest waived could not be charged again: set "
+                    "the agreements journal and the fine and interest income "
+                    "account of the company."
+                )
+            )
+        lines.append(
+            texts._(
+                "The collection goes on for the open balance of %(amount)s.",
+                amount=money(open_total),
+            )
+        )
+        body = Markup("<br/>").join(lines)
+        author = self.company_id.dunning_collector_id.partner_id
+        self._message_log(body=body, author_id=author.id or None)
+        self.partner_id._message_log(
+            body=Markup("%s<br/>%s") % (self._get_html_link(title=self.name), body),
+            author_id=author.id or None,
+        )
+        collector = self.company_id._dunning_follow_up_user_for(self.partner_id)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=texts._("Agreement %(agreement)s broken", agreement=self.name),
+            note=body,
+            user_id=(collector or self.user_id).id or self.env.uid,
+        )
+
+    def _dunning_reinstate(self, when, today, texts):
+        """The entry charging again the fine and interest the agreement
+        waived (policy ``agreement_breach_reinstate``): a receivable item of
+        the agreement due on ``when`` against the income account, one line
+        for the fine and one for the interest. None when there is nothing to
+        charge or no journal/account to charge it with."""
+        self.ensure_one()
+        company = self.company_id
+        currency = self.currency_id
+        fine = currency.round(self.fine_waived)
+        interest = currency.round(self.interest_waived)
+        journal = company.dunning_agreement_journal_id
+        income = company.dunning_agreement_income_account_id
+        if (
+            not self.policy_id.agreement_breach_reinstate
+            or currency.is_zero(fine + interest)
+            or not journal
+            or not income
+            or self.reinstatement_move_id
+        ):
+            return None
+        receivable = (
+            self.installment_ids.move_line_id.account_id[:1]
+            or self.partner_id.with_company(company).property_account_receivable_id
+        )
+
+        def line(name, account, balance, **extra):
+            return Command.create(
+                {
+                    "name": name,
+                    "account_id": account.id,
+                    "partner_id": self.partner_id.id,
+                    "balance": balance,
+                    **extra,
+                }
+            )
+
+        lines = [
+            line(
+                texts._(
+                    "Agreement %(agreement)s broken: waived fine and interest due "
+                    "again",
+                    agreement=self.name,
+                ),
+                receivable,
+                fine + interest,
+                date_maturity=when,
+                dunning_agreement_id=self.id,
+            )
+        ]
+        if not currency.is_zero(fine):
+            lines.append(
+                line(
+                    texts._(
+                        "Late fine waived in agreement %(agreement)s, reinstated",
+                        agreement=self.name,
+                    ),
+                    income,
+                    -fine,
+                )
+            )
+        if not currency.is_zero(interest):
+            lines.append(
+                line(
+                    texts._(
+                        "Late interest waived in agreement %(agreement)s, reinstated",
+                        agreement=self.name,
+                    ),
+                    income,
+                    -interest,
+                )
+            )
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": today,
+                    "ref": texts._(
+                        "Agreement %(agreement)s broken: fine and interest waived "
+                        "charged again",
+                        agreement=self.name,
+                    ),
+                    "partner_id": self.partner_id.id,
+                    "dunning_policy_id": self._dunning_installment_policy().id,
+                    "line_ids": lines,
+                }
+            )
+        )
+        move.action_post()
+        self.reinstatement_move_id = move
+        return move
+
+    @api.model
+    def _dunning_demo_agreement(self, partner, installment_count=3):
+        """Demo data (``make run``): an agreement of ``partner`` on its overdue
+        installments, made in the wizard "Negociar dívida" with a down payment
+        of a fifth, accepted by phone and activated."""
+        lines = self.env["account.move.line"].search(
+            [
+                *self.env["account.move.line"]._dunning_installment_domain(),
+                ("partner_id.commercial_partner_id", "=", partner.id),
+                ("date_maturity", "<", fields.Date.context_today(self)),
+            ]
+        )
+        wizard = (
+            self.env["dunning.negotiation.wizard"]
+            .with_context(
+                active_model="res.partner", active_id=partner.id, active_ids=partner.ids
+            )
+            .create(
+                {
+                    "move_line_ids": [Command.set(lines.ids)],
+                    "installment_count": installment_count,
+                }
+            )
+        )
+        wizard.down_payment = wizard.currency_id.round(wizard.negotiated_amount / 5)
+        agreement = self.browse(wizard.action_create_agreement()["res_id"])
+        agreement.action_propose()
+        agreement._accept("phone", partner.name, note=self.env._("Demo agreement."))
+        agreement.action_activate()
+        return agreement
+
+    def _dunning_installment_policy(self):
+        """The régua of the agreement installments: the one chosen, else the
+        one the negotiation rules name for agreements, else those rules'."""
+        self.ensure_one()
+        return (
+            self.installment_policy_id
+            or self.policy_id.agreement_policy_id
+            or self.policy_id
+        )

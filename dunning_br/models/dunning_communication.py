@@ -110,6 +110,12 @@ class DunningCommunication(models.Model):
         instructions = self._dunning_payment_instructions(rows)
         money = self._dunning_money_formatter()
         dates, urls = {}, {}
+        # An agreement installment is named by its agreement and number, not
+        # by the agreement's journal entry (no portal page of its own).
+        agreement_labels = {
+            item: item.dunning_agreement_id._dunning_item_label(item)
+            for item in rows.move_line_id.sudo().filtered("dunning_agreement_id")
+        }
         lines = []
         for row in rows:
             move = row.move_id
@@ -117,7 +123,10 @@ class DunningCommunication(models.Model):
                 dates[row.date_maturity] = format_date(
                     self.env, row.date_maturity, lang_code=lang
                 )
-            if move not in urls:
+            label = agreement_labels.get(row.move_line_id.sudo())
+            if label:
+                urls.setdefault(move, False)
+            elif move not in urls:
                 urls[move] = move.get_base_url() + move.get_portal_url()
             amounts = {
                 "residual": money(row.amount_residual),
@@ -129,7 +138,8 @@ class DunningCommunication(models.Model):
                 {
                     "history": row,
                     "invoice": move,
-                    "invoice_name": move.name,
+                    "invoice_name": label or move.name,
+                    "agreement": row.move_line_id.sudo().dunning_agreement_id,
                     "due_date": dates[row.date_maturity],
                     "days_late": row.days_late,
                     **amounts,

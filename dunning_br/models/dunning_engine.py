@@ -806,14 +806,18 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _log_in_chatters(self, communications):
-        """Keep the reminders in the chatters of their invoices and customers:
-        one note per record, naming every message of the batch about it,
-        logged in one batch per model."""
+        """Keep the reminders in the chatters of their invoices (of their
+        agreements, for agreement installments) and customers: one note per
+        record, naming every message of the batch about it, logged in one
+        batch per model."""
         links = defaultdict(list)
         for communication in communications:
             link = communication._get_html_link(title=communication.name)
+            items = communication.history_ids.move_line_id
+            of_agreements = items.filtered("dunning_agreement_id")
             for record in (
-                *communication.history_ids.move_id,
+                *(items - of_agreements).move_id,
+                *of_agreements.dunning_agreement_id,
                 communication.partner_id,
             ):
                 links[record._name, record.id].append(link)

@@ -8,3 +8,5 @@ from . import test_dunning_access
 from . import test_dunning_golive
 from . import test_dunning_lang
 from . import test_dunning_agreement
+from . import test_dunning_agreement_regua
+from . import test_dunning_agreement_concurrency

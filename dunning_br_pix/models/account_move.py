@@ -48,11 +48,16 @@ class AccountMove(models.Model):
         return action
 
     def _post(self, soft=True):
-        """A customer invoice posted in a company with a Pix provider in
-        dynamic mode: its installments get their charges soon, from the
-        scheduled action (posting never waits for the PSP)."""
+        """A customer invoice (or an entry with agreement installments)
+        posted in a company with a Pix provider in dynamic mode: its
+        installments get their charges soon, from the scheduled action
+        (posting never waits for the PSP)."""
         posted = super()._post(soft=soft)
-        invoices = posted.filtered(lambda move: move.move_type == "out_invoice")
+        invoices = posted.filtered(
+            lambda move: (
+                move.move_type == "out_invoice" or move.line_ids.dunning_agreement_id
+            )
+        )
         providers = self.env["payment.provider"]
         if any(
             providers._dunning_pix_for_company(company).dunning_pix_mode == "dynamic"

@@ -197,10 +197,32 @@ class DunningPixCharge(models.Model):
             chave=provider.dunning_pix_key,
             multa_pct=_rate(fine),
             juros_monthly_pct=_rate(interest),
-            solicitacao_pagador=self.env._(
-                "Installment of %(invoice)s", invoice=move_line.move_id.name
-            ),
+            solicitacao_pagador=self._dunning_pix_description(move_line),
+            info_adicionais=self._dunning_pix_info(move_line),
         )
+
+    @api.model
+    def _dunning_pix_description(self, move_line):
+        """What the payer reads about the charge (``solicitacaoPagador``):
+        the invoice of the installment, or the agreement and the number of an
+        agreement installment."""
+        agreement = move_line.dunning_agreement_id
+        if agreement:
+            return agreement._dunning_item_label(move_line)
+        return self.env._("Installment of %(invoice)s", invoice=move_line.move_id.name)
+
+    @api.model
+    def _dunning_pix_info(self, move_line):
+        """``infoAdicionais`` of the charge: the agreement and installment
+        number of an agreement installment."""
+        agreement = move_line.dunning_agreement_id
+        if not agreement:
+            return ()
+        info = [(self.env._("Agreement"), agreement.name)]
+        number = agreement._dunning_item_number(move_line)
+        if number:
+            info.append((self.env._("Installment"), number))
+        return info
 
     @staticmethod
     def _digest(body):

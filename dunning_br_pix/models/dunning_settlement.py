@@ -179,9 +179,10 @@ class DunningSettlement(models.AbstractModel):
 
     @api.model
     def _dunning_settlement_followup(self, settlement, installments, source):
-        """An activity for the collector on the invoice when the payment was
-        not exact (underpaid or overpaid), with the reason; None otherwise.
-        Returns the reason (pt_BR once translated)."""
+        """An activity for the collector on the invoice (the agreement, for
+        agreement installments) when the payment was not exact (underpaid or
+        overpaid), with the reason; None otherwise. Returns the reason (pt_BR
+        once translated)."""
         if settlement.is_exact:
             return None
         move = installments.move_id[:1]
@@ -213,5 +214,7 @@ class DunningSettlement(models.AbstractModel):
         collector = self._dunning_collector(
             move.company_id, installments.partner_id[:1], move
         )
-        self._dunning_schedule_review(move, summary, reason, collector)
+        # The installments of an agreement are followed up on the agreement.
+        record = installments.sudo().dunning_agreement_id[:1] or move
+        self._dunning_schedule_review(record, summary, reason, collector)
         return reason

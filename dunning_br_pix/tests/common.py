@@ -3,6 +3,8 @@
 """A real API Pix PSP (``sandbox.pix_psp`` of the repository, installed by
 ``requirements-dev.txt``) for the tests."""
 
+import itertools
+import os
 from datetime import timedelta
 
 from odoo import fields
@@ -13,6 +15,20 @@ from odoo.addons.dunning_br.tests.common import DunningCommon
 from sandbox.pix_psp import DEFAULT_KEY, PixSandbox
 
 CNPJ = "11222333000181"
+
+
+def _psp_ports():
+    """The ports of the tests' PSPs: a free one each time, or, when
+    DUNNING_BR_TEST_PSP_PORTS names a range ("8441-8459"), each port of it in
+    turn (a new port per test: a kept-alive connection never reaches the
+    previous test's PSP)."""
+    first, _sep, last = os.environ.get("DUNNING_BR_TEST_PSP_PORTS", "").partition("-")
+    if not first:
+        return itertools.repeat(0)
+    return itertools.cycle(range(int(first), int(last or first) + 1))
+
+
+PSP_PORTS = _psp_ports()
 
 
 class PixSandboxCommon(DunningCommon):
@@ -79,7 +95,9 @@ class PixSandboxCommon(DunningCommon):
         super().setUp()
         # A fresh PSP for each test: the txids derive from database ids, which
         # the rolled back tests reuse.
-        self.psp = PixSandbox("odoo-test", "s3cret", webhook_timeout=60).start()
+        self.psp = PixSandbox(
+            "odoo-test", "s3cret", webhook_timeout=60, port=next(PSP_PORTS)
+        ).start()
         self.addCleanup(self.psp.stop)
         # Every request and answer was valid for the official spec.
         self.addCleanup(lambda: self.assertEqual(self.psp.errors, []))
