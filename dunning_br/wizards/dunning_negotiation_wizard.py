@@ -54,7 +54,7 @@ class DunningNegotiationWizard(models.TransientModel):
     move_line_ids = fields.Many2many(
         "account.move.line",
         relation="dunning_negotiation_wizard_aml_rel",
-        string="Installments",
+        string="Installments to Negotiate",
         compute="_compute_move_line_ids",
         store=True,
         readonly=False,
