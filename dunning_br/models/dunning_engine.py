@@ -248,6 +248,12 @@ class DunningEngine(models.AbstractModel):
                AND aml.amount_residual > 0
                AND NOT EXISTS (
                    SELECT 1
+                     FROM dunning_promise pr
+                    WHERE pr.move_line_id = aml.id
+                      AND pr.state = 'open'
+                      AND pr.date >= %(today)s)
+               AND NOT EXISTS (
+                   SELECT 1
                      FROM dunning_history h
                      JOIN dunning_policy_step s ON s.id = h.step_id
                     WHERE h.move_line_id = aml.id
@@ -261,6 +267,7 @@ class DunningEngine(models.AbstractModel):
             legal=LEGAL_WITHOUT_EARLIER,
             legal_ok=catch_up.legal_without_earlier,
             left_out=SQL("NOT NULL" if left_out else "NULL"),
+            today=today,
             company=company.id,
             partners=SQL("TRUE")
             if partner_ids is None
@@ -280,6 +287,7 @@ class DunningEngine(models.AbstractModel):
             )
             return []
         self._retry_failed(company, today)
+        self.env["dunning.promise"]._dunning_check_promises(company, today)
         partner_ids = set()
         query = self._due_pairs_query(
             company, today, SQL("DISTINCT am.commercial_partner_id")
