@@ -18,13 +18,31 @@ from odoo.addons.dunning_br.models.res_partner import PORTAL_URL
 
 
 class DunningPixPortal(DunningPortal, PortalAccount):
-    def _dunning_pay_items(self, partner, line_ids):
-        """The installments of ``line_ids`` (all of them the customer's
-        open ones), else a 404, the same for a missing id and for another
-        customer's."""
+    def _dunning_pay_items(self, partner, line_ids, paid_ok=False):
+        """The open installments of ``line_ids``, all of them the customer's
+        (with ``paid_ok``, some may be paid already: they are left out),
+        else a 404, the same for a missing id and for another customer's."""
         ids = set(self._dunning_line_ids(line_ids))
         items = partner._dunning_portal_installments(line_ids=ids) if ids else []
-        if not ids or len(items) != len(ids):
+        found = {item["id"] for item in items}
+        if paid_ok and found != ids:
+            found |= set(
+                request.env["account.move.line"]
+                .sudo()
+                .search(
+                    [
+                        ("id", "in", list(ids - found)),
+                        ("move_id.commercial_partner_id", "=", partner.id),
+                        ("display_type", "=", "payment_term"),
+                        ("parent_state", "=", "posted"),
+                        "|",
+                        ("reconciled", "=", True),
+                        ("amount_residual", "<=", 0),
+                    ]
+                )
+                .ids
+            )
+        if not ids or found != ids:
             raise NotFound()
         if len({item["currency"] for item in items}) > 1:
             raise NotFound()
@@ -47,7 +65,13 @@ class DunningPixPortal(DunningPortal, PortalAccount):
                 request.env._("Select at least one installment to pay."), "warning"
             )
             return request.redirect(PORTAL_URL)
-        items = self._dunning_pay_items(partner, line_ids)
+        items = self._dunning_pay_items(partner, line_ids, paid_ok=True)
+        if not items:
+            # Paid meanwhile (the landing page of a payment): say so.
+            return request.render(
+                "dunning_br_pix.portal_pendencias_pay",
+                {"page_name": "dunning_pendencias", "installments": []},
+            )
         total = sum(item["total"] for item in items)
         currency = items[0]["currency"]
         company = items[0]["line"].company_id
@@ -143,7 +167,7 @@ class DunningPixPortal(DunningPortal, PortalAccount):
         as a real PSP would."""
         partner = self._dunning_partner()
         if not partner:
-            return self._dunning_login()
+            raise NotFound()
         items = self._dunning_pay_items(partner, [line_id or ""])
         line = items[0]["line"]
         provider = request.env["payment.provider"].sudo()._dunning_pix_for_company(
@@ -154,5 +178,6 @@ class DunningPixPortal(DunningPortal, PortalAccount):
             charge = charge._dunning_pix_current(line, provider)
         if not charge or not charge.is_sandbox:
             raise NotFound()
-        charge._dunning_pix_simulate_later()
-        return request.redirect(f"{PORTAL_URL}/pay?line_ids={line.id}")
+        return request.make_json_response(
+            {"started": charge._dunning_pix_simulate_later()}
+        )

@@ -12,6 +12,7 @@ publicWidget.registry.DunningPendencias = publicWidget.Widget.extend({
     selector: ".o_dunning_pendencias",
     events: {
         "click .o_dunning_copy_button": "_onCopy",
+        "submit .o_dunning_pix_simulate_form": "_onSimulate",
     },
 
     start() {
@@ -44,6 +45,21 @@ publicWidget.registry.DunningPendencias = publicWidget.Widget.extend({
         }
         button.textContent = button.dataset.copiedLabel || button.textContent;
         button.classList.add("o_dunning_copied");
+    },
+
+    /**
+     * Test mode only: ask the sandbox PSP to pay, and stay on the page, which
+     * then sees the payment arrive.
+     */
+    async _onSimulate(ev) {
+        ev.preventDefault();
+        const form = ev.currentTarget;
+        form.querySelector("button").disabled = true;
+        await fetch(form.action, {
+            method: "POST",
+            body: new FormData(form),
+            credentials: "same-origin",
+        });
     },
 
     async _poll() {
