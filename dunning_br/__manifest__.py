@@ -15,6 +15,7 @@
         "security/dunning_br_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/ir_sequence_data.xml",
         "data/dunning_templates.xml",
         "data/mail_template_data.xml",
         "data/dunning_policy_data.xml",

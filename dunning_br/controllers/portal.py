@@ -234,8 +234,8 @@ class DunningPortal(CustomerPortal):
             .search_fetch(
                 [
                     ("id", "in", wanted),
-                    ("move_id.commercial_partner_id", "=", partner.id),
-                    ("display_type", "=", "payment_term"),
+                    ("partner_id", "=", partner.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
                 ],
                 ["reconciled", "amount_residual"],
             )

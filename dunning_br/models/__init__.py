@@ -8,4 +8,8 @@ from . import dunning_engine
 from . import res_company
 from . import res_partner
 from . import account_move
+from . import account_move_line
+from . import dunning_agreement
+from . import dunning_agreement_line
+from . import dunning_agreement_installment
 from . import mail_mail

@@ -241,11 +241,7 @@ class DunningEngine(models.AbstractModel):
              WHERE aml.company_id = %(company)s
                AND v.reason IS %(left_out)s
                AND %(partners)s
-               AND aml.display_type = 'payment_term'
-               AND aml.parent_state = 'posted'
-               AND am.move_type = 'out_invoice'
-               AND NOT aml.reconciled
-               AND aml.amount_residual > 0
+               AND %(installment)s
                AND NOT EXISTS (
                    SELECT 1
                      FROM dunning_promise pr
@@ -266,6 +262,7 @@ class DunningEngine(models.AbstractModel):
             beyond=BEYOND_CATCH_UP,
             legal=LEGAL_WITHOUT_EARLIER,
             legal_ok=catch_up.legal_without_earlier,
+            installment=self.env["account.move.line"]._dunning_installment_sql(),
             left_out=SQL("NOT NULL" if left_out else "NULL"),
             today=today,
             company=company.id,

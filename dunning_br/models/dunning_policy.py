@@ -83,6 +83,72 @@ class DunningPolicy(models.Model):
         "(0: none).",
     )
 
+    # Negotiation rules (``cobranca.agreements.NegotiationRules``): a
+    # collector may offer agreements within them; beyond them only a
+    # collection manager may approve.
+    agreement_max_installments = fields.Integer(
+        string="Maximum Installments",
+        default=6,
+        help="The most installments an agreement may have after the down payment.",
+    )
+    agreement_min_installment = fields.Monetary(
+        string="Minimum Installment",
+        currency_field="currency_id",
+        help="No agreement installment (nor a down payment) may be smaller.",
+    )
+    agreement_max_fine_waiver = fields.Float(
+        string="Maximum Fine Waiver (%)", digits=(5, 2)
+    )
+    agreement_max_interest_waiver = fields.Float(
+        string="Maximum Interest Waiver (%)", digits=(5, 2)
+    )
+    agreement_cash_discount = fields.Float(
+        string="Cash Discount (%)",
+        digits=(5, 2),
+        help="The most discount on the principal for a payment in one go.",
+    )
+    agreement_min_down_payment = fields.Float(
+        string="Minimum Down Payment (%)",
+        digits=(5, 2),
+        help="Of the negotiated amount, for agreements in installments.",
+    )
+    agreement_interest_monthly = fields.Float(
+        string="Agreement Interest per Month (%)",
+        digits=(5, 4),
+        help="Interest on the financed amount (Price table); 0 for none.",
+    )
+    agreement_first_due_days = fields.Integer(
+        string="Days to the First Due Date",
+        default=30,
+        help="The first installment falls due at most this many days after the "
+        "agreement.",
+    )
+    agreement_max_broken = fields.Integer(
+        string="Broken Agreements Allowed",
+        default=1,
+        help="A customer who broke this many agreements is offered no other one "
+        "(a collection manager may still approve it).",
+    )
+    agreement_breach_days = fields.Integer(
+        string="Days Late to Break",
+        default=30,
+        help="An agreement installment unpaid this many days after its due date "
+        "breaks the agreement: the remaining balance falls due at once.",
+    )
+    agreement_breach_reinstate = fields.Boolean(
+        string="Reinstate Waivers on Breach",
+        default=True,
+        help="When an agreement is broken, the fine and interest it waived are "
+        "charged again.",
+    )
+    agreement_policy_id = fields.Many2one(
+        "dunning.policy",
+        string="Policy of the Agreement Installments",
+        check_company=True,
+        help="The régua followed by the installments of agreements negotiated "
+        "under this policy; empty: this policy.",
+    )
+
     @api.depends("fine_percent")
     def _compute_fine_capped_for_consumers(self):
         for policy in self:

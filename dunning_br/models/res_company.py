@@ -67,6 +67,34 @@ class ResCompany(models.Model):
         help="The link of a reminder opens the customer's pending payments without "
         "signing in for this many days; after that the customer signs in.",
     )
+    # Installment agreements: where their journal entries go.
+    dunning_agreement_journal_id = fields.Many2one(
+        "account.journal",
+        string="Agreements Journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="The miscellaneous journal of the entries of installment agreements.",
+    )
+    dunning_agreement_income_account_id = fields.Many2one(
+        "account.account",
+        string="Fine and Interest Income Account",
+        check_company=True,
+        help="Credited with the late fine and interest an agreement includes and "
+        "with the agreement's own interest.",
+    )
+    dunning_agreement_waiver_account_id = fields.Many2one(
+        "account.account",
+        string="Waived Fine and Interest Account",
+        check_company=True,
+        help="Debited with the fine and interest an agreement waives.",
+    )
+    dunning_agreement_discount_account_id = fields.Many2one(
+        "account.account",
+        string="Agreement Discount Account",
+        check_company=True,
+        help="Debited with the discount on the principal granted for a payment "
+        "in one go.",
+    )
     dunning_activated_uid = fields.Many2one(
         "res.users", string="Collection Activated By", readonly=True, copy=False
     )

@@ -88,6 +88,17 @@ class ResPartner(models.Model):
         currency_field="dunning_currency_id",
         groups=COLLECTION_GROUPS,
     )
+    dunning_agreement_ids = fields.One2many(
+        "dunning.agreement",
+        "partner_id",
+        string="Installment Agreements",
+        groups=COLLECTION_GROUPS,
+    )
+    dunning_broken_agreement_count = fields.Integer(
+        string="Broken Agreements",
+        compute="_compute_dunning_broken_agreement_count",
+        groups=COLLECTION_GROUPS,
+    )
     dunning_currency_id = fields.Many2one(
         "res.currency",
         compute="_compute_dunning_overdue_amount",
@@ -106,6 +117,25 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id.id, 0
             )
 
+    def _compute_dunning_broken_agreement_count(self):
+        groups = (
+            self.env["dunning.agreement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "=", "broken"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.dunning_broken_agreement_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
     def _compute_dunning_overdue_amount(self):
         today = fields.Date.context_today(self)
         company = self.env.company
@@ -113,11 +143,8 @@ class ResPartner(models.Model):
             [
                 ("company_id", "=", company.id),
                 ("partner_id", "in", self.commercial_partner_id.ids),
-                ("display_type", "=", "payment_term"),
-                ("parent_state", "=", "posted"),
-                ("move_id.move_type", "=", "out_invoice"),
-                ("reconciled", "=", False),
                 ("date_maturity", "<", today),
+                *self.env["account.move.line"]._dunning_installment_domain(),
             ],
             ["partner_id"],
             ["amount_residual:sum"],
@@ -199,14 +226,11 @@ class ResPartner(models.Model):
         return self.sudo().browse(values["partner_id"]).exists()
 
     def _dunning_portal_installment_domain(self):
-        """The open installments of the commercial partners of ``self``."""
+        """The open installments (invoices' and agreements') of the
+        commercial partners of ``self``."""
         return [
-            ("move_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
-            ("display_type", "=", "payment_term"),
-            ("parent_state", "=", "posted"),
-            ("move_id.move_type", "=", "out_invoice"),
-            ("reconciled", "=", False),
-            ("amount_residual", ">", 0),
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            *self.env["account.move.line"]._dunning_installment_domain(),
         ]
 
     def _dunning_portal_installments(self, line_ids=None):
@@ -257,6 +281,7 @@ class ResPartner(models.Model):
                     "line": line,
                     "id": line.id,
                     "invoice_name": line.move_id.name,
+                    "agreement_name": line.dunning_agreement_id.name or False,
                     "date_maturity": line.date_maturity,
                     "status": status,
                     "days": days,

@@ -32,8 +32,8 @@ class DunningPixPortal(DunningPortal, PortalAccount):
                 .search(
                     [
                         ("id", "in", list(ids - found)),
-                        ("move_id.commercial_partner_id", "=", partner.id),
-                        ("display_type", "=", "payment_term"),
+                        ("partner_id", "=", partner.id),
+                        ("account_id.account_type", "=", "asset_receivable"),
                         ("parent_state", "=", "posted"),
                         "|",
                         ("reconciled", "=", True),

@@ -342,11 +342,7 @@ class DunningPixCharge(models.Model):
                   JOIN account_move am ON am.id = aml.move_id
                   JOIN res_currency cur ON cur.id = aml.currency_id
                  WHERE aml.company_id = %(company)s
-                   AND aml.display_type = 'payment_term'
-                   AND aml.parent_state = 'posted'
-                   AND am.move_type = 'out_invoice'
-                   AND NOT aml.reconciled
-                   AND aml.amount_residual > 0
+                   AND %(installment)s
                    AND cur.name IN %(currencies)s
                    AND NOT EXISTS (
                        SELECT 1 FROM dunning_pix_charge c
@@ -355,6 +351,7 @@ class DunningPixCharge(models.Model):
                  LIMIT %(limit)s
                 """,
                 company=provider.company_id.id,
+                installment=self.env["account.move.line"]._dunning_installment_sql(),
                 currencies=tuple(const.SUPPORTED_CURRENCIES),
                 limit=limit,
             )
