@@ -41,7 +41,7 @@ class DunningPromise(models.Model):
     )
     date = fields.Date(string="Promised Date", required=True)
     state = fields.Selection(
-        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken")],
+        [("open", "Waiting"), ("kept", "Kept"), ("broken", "Not kept")],
         required=True,
         default="open",
         index=True,
