@@ -125,22 +125,26 @@ def _customer(env, company, name, count, today):
         }
     )
     invoices = count // INSTALLMENTS_PER_INVOICE
-    moves = env["account.move"].with_company(company).create(
-        [
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                # Half of the installments overdue, half to fall due.
-                "invoice_date": today - timedelta(days=150 + index),
-                "invoice_payment_term_id": term.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Serviço", "price_unit": 1000.0, "tax_ids": []}
-                    )
-                ],
-            }
-            for index in range(invoices)
-        ]
+    moves = (
+        env["account.move"]
+        .with_company(company)
+        .create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    # Half of the installments overdue, half to fall due.
+                    "invoice_date": today - timedelta(days=150 + index),
+                    "invoice_payment_term_id": term.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Serviço", "price_unit": 1000.0, "tax_ids": []}
+                        )
+                    ],
+                }
+                for index in range(invoices)
+            ]
+        )
     )
     moves.action_post()
     return partner, login

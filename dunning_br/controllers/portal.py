@@ -103,9 +103,7 @@ class DunningPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Pages
     # ------------------------------------------------------------------
-    @http.route(
-        PORTAL_URL, type="http", auth="public", methods=["GET"], website=True
-    )
+    @http.route(PORTAL_URL, type="http", auth="public", methods=["GET"], website=True)
     def dunning_portal_page(self, token=None, sortby="date", filterby="all", **kw):
         partner = self._dunning_partner(token)
         if not partner:
@@ -217,9 +215,7 @@ class DunningPortal(CustomerPortal):
             self._dunning_notice(request.env._("Your preferences are saved."))
         return request.redirect(PORTAL_URL + "#dunning_preferences")
 
-    @http.route(
-        PORTAL_URL + "/status", type="http", auth="public", methods=["GET"]
-    )
+    @http.route(PORTAL_URL + "/status", type="http", auth="public", methods=["GET"])
     def dunning_portal_status(self, line_ids="", **kw):
         """Which of ``line_ids`` are paid now (the page asks after a payment,
         a bounded number of times): only the customer's own installments are

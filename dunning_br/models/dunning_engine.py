@@ -511,7 +511,14 @@ class DunningEngine(models.AbstractModel):
         rows |= self._add_missing_prior_notices(rows, notices, today)
         to_send = self.env["dunning.history"]
         skipped = defaultdict(lambda: self.env["dunning.history"])
+        # Rows pending from before a promise to pay (retries) wait for it too.
+        promised = self.env["dunning.promise"]._dunning_promised_lines(
+            rows.move_line_id, today
+        )
         for row in rows:
+            if row.move_line_id in promised:
+                skipped["paused"] |= row
+                continue
             reason = self._skip_reason(row, company, today, notices)
             if reason:
                 skipped[reason] |= row

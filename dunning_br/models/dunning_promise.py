@@ -121,6 +121,22 @@ class DunningPromise(models.Model):
         raise ValueError(problem)
 
     @api.model
+    def _dunning_promised_lines(self, lines, today):
+        """The installments of ``lines`` with an open promise to pay on or
+        after ``today`` (their reminders wait for it); one query."""
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("move_line_id", "in", lines.ids),
+                    ("state", "=", "open"),
+                    ("date", ">=", today),
+                ]
+            )
+            .move_line_id
+        )
+
+    @api.model
     def _dunning_check_promises(self, company, today):
         """Close the open promises of ``company`` whose date passed: kept when
         their installment is paid, else broken (the régua resumes; the

@@ -244,15 +244,21 @@ class ResPartner(models.Model):
         domain = partner._dunning_portal_installment_domain()
         if line_ids is not None:
             domain.append(("id", "in", list(line_ids)))
-        lines = self.env["account.move.line"].sudo().search(
-            domain, order="date_maturity, id"
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(domain, order="date_maturity, id")
         )
         if not lines:
             return []
         engine = self.env["dunning.engine"]
         calendars, todays = {}, {}
-        promises = self.env["dunning.promise"].sudo().search_fetch(
-            [("move_line_id", "in", lines.ids)], ["move_line_id", "date", "state"]
+        promises = (
+            self.env["dunning.promise"]
+            .sudo()
+            .search_fetch(
+                [("move_line_id", "in", lines.ids)], ["move_line_id", "date", "state"]
+            )
         )
         promise_count, open_promise = {}, {}
         for promise in promises:
@@ -340,12 +346,16 @@ class ResPartner(models.Model):
         """The collection messages sent to the customer (``self``, a
         commercial partner): date, channel and kind, nothing internal."""
         self.ensure_one()
-        communications = self.env["dunning.communication"].sudo().search(
-            [
-                ("partner_id", "=", self.id),
-                ("mail_message_id", "!=", False),
-            ],
-            limit=limit,
+        communications = (
+            self.env["dunning.communication"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("mail_message_id", "!=", False),
+                ],
+                limit=limit,
+            )
         )
         channels = dict(
             communications._fields["channel"]._description_selection(self.env)

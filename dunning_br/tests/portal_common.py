@@ -92,9 +92,7 @@ class PortalCommon(DunningCommon, HttpCase):
 
     def _post(self, route, **data):
         data.setdefault("csrf_token", self._csrf())
-        return self.url_open(
-            "/my/pendencias" + route, data=data, allow_redirects=False
-        )
+        return self.url_open("/my/pendencias" + route, data=data, allow_redirects=False)
 
     def _shown_lines(self, response):
         return {

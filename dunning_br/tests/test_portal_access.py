@@ -26,7 +26,9 @@ class TestPortalAccess(PortalCommon):
         )
         self.assertNotIn(self.move_b.name, page.text)
         # Another customer's installment: the same 404 as a missing one.
-        other = self._post("/promise", line_id=self.line_b.id, date=self._promise_date())
+        other = self._post(
+            "/promise", line_id=self.line_b.id, date=self._promise_date()
+        )
         missing = self._post("/promise", line_id=999999999, date=self._promise_date())
         self.assertEqual(other.status_code, 404)
         self.assertEqual(missing.status_code, 404)
@@ -74,7 +76,9 @@ class TestPortalAccess(PortalCommon):
         self.assertEqual(response.status_code, 303)
         self.assertTrue(self.customer_a.dunning_opt_out_email)
         self.assertEqual(self.customer_a.mobile, "+55 11 99999-0000")
-        other = self._post("/promise", line_id=self.line_b.id, date=self._promise_date())
+        other = self._post(
+            "/promise", line_id=self.line_b.id, date=self._promise_date()
+        )
         self.assertEqual(other.status_code, 404)
 
     def test_visitor_without_token_signs_in(self):

@@ -111,7 +111,9 @@ class TestPortalPromise(PortalCommon):
     def test_promise_limits_built_by_hand_are_refused_with_the_rule(self):
         self._as(self.user_a)
         too_far = self.today + timedelta(days=self.policy.promise_max_days + 1)
-        response = self._post("/promise", line_id=self.line_a_late.id, date=str(too_far))
+        response = self._post(
+            "/promise", line_id=self.line_a_late.id, date=str(too_far)
+        )
         self.assertEqual(response.status_code, 303)
         page = self._page()
         self.assertIn("o_dunning_notice", page.text)

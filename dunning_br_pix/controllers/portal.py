@@ -75,8 +75,8 @@ class DunningPixPortal(DunningPortal, PortalAccount):
         total = sum(item["total"] for item in items)
         currency = items[0]["currency"]
         company = items[0]["line"].company_id
-        provider = request.env["payment.provider"].sudo()._dunning_pix_for_company(
-            company
+        provider = (
+            request.env["payment.provider"].sudo()._dunning_pix_for_company(company)
         )
         for item in items:
             line = item["line"]
@@ -170,8 +170,10 @@ class DunningPixPortal(DunningPortal, PortalAccount):
             raise NotFound()
         items = self._dunning_pay_items(partner, [line_id or ""])
         line = items[0]["line"]
-        provider = request.env["payment.provider"].sudo()._dunning_pix_for_company(
-            line.company_id
+        provider = (
+            request.env["payment.provider"]
+            .sudo()
+            ._dunning_pix_for_company(line.company_id)
         )
         charge = request.env["dunning.pix.charge"].sudo()
         if provider:

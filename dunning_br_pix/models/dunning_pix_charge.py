@@ -521,7 +521,10 @@ class DunningPixCharge(models.Model):
         provider = self.provider_id.sudo()
         kwargs = {
             "json": {"txid": self.txid},
-            "auth": (provider.dunning_pix_client_id, provider.dunning_pix_client_secret),
+            "auth": (
+                provider.dunning_pix_client_id,
+                provider.dunning_pix_client_secret,
+            ),
             "timeout": const.SANDBOX_PAY_TIMEOUT,
         }
         url = origin + const.SANDBOX_PAY_PATH
@@ -532,7 +535,9 @@ class DunningPixCharge(models.Model):
             except requests.RequestException as error:
                 _logger.info("Sandbox PSP did not answer: %s", error)
 
-        threading.Thread(target=pay, name="dunning_pix_sandbox_pay", daemon=True).start()
+        threading.Thread(
+            target=pay, name="dunning_pix_sandbox_pay", daemon=True
+        ).start()
         return True
 
     def _dunning_pix_sandbox_origin(self):

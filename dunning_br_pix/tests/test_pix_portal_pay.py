@@ -31,7 +31,7 @@ class TestPixPortalPay(PixSandboxCommon, HttpCase):
         return (partner or self.customer)._dunning_portal_token(self.company)
 
     def test_tour_pay_an_installment_with_pix(self):
-        move, line = self._installment(days=5, amount=1000.0)
+        _move, line = self._installment(days=5, amount=1000.0)
         charge = self._charge(line)
         self.assertTrue(charge.copia_e_cola)
         self._register_webhook()
@@ -48,7 +48,9 @@ class TestPixPortalPay(PixSandboxCommon, HttpCase):
         _soon_move, soon = self._installment(days=5, amount=300.0)
         self._charge(soon)
         self.authenticate("padaria.portal", "padaria.portal")
-        page = self.url_open(f"/my/pendencias/pay?line_ids={late.id}&line_ids={soon.id}")
+        page = self.url_open(
+            f"/my/pendencias/pay?line_ids={late.id}&line_ids={soon.id}"
+        )
         self.assertEqual(page.status_code, 200)
         codes = re.findall(
             r"<textarea[^>]*o_dunning_pix_copy[^>]*>([^<]*)</textarea>", page.text

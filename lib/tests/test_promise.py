@@ -54,9 +54,7 @@ def test_limits_are_checked():
 def test_accepted_exactly_within_the_window(offset, made, max_days, max_promises):
     limits = PromiseLimits(max_days=max_days, max_promises=max_promises)
     accepted = promise_problem(TODAY, TODAY + timedelta(days=offset), made, limits)
-    assert (accepted is None) == (
-        1 <= offset <= max_days and made < max_promises
-    )
+    assert (accepted is None) == (1 <= offset <= max_days and made < max_promises)
 
 
 def test_installment_status():

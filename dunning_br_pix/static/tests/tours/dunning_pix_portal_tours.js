@@ -13,7 +13,7 @@ registry.category("web_tour.tours").add("dunning_pix_portal_pay", {
         },
         {
             content: "The Pix QR code and copia e cola are shown",
-            trigger: "#dunning_pay_pix img[alt='Pix QR code']",
+            trigger: "#dunning_pay_pix img.o_dunning_pix_qr",
         },
         {
             content: "Copy the code",
