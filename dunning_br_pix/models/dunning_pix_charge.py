@@ -519,19 +519,15 @@ class DunningPixCharge(models.Model):
         if not origin or self.state != "active":
             return False
         provider = self.provider_id.sudo()
-        kwargs = {
-            "json": {"txid": self.txid},
-            "auth": (
-                provider.dunning_pix_client_id,
-                provider.dunning_pix_client_secret,
-            ),
-            "timeout": const.SANDBOX_PAY_TIMEOUT,
-        }
+        body = {"txid": self.txid}
+        auth = (provider.dunning_pix_client_id, provider.dunning_pix_client_secret)
         url = origin + const.SANDBOX_PAY_PATH
 
         def pay():
             try:
-                requests.post(url, **kwargs)
+                requests.post(
+                    url, json=body, auth=auth, timeout=const.SANDBOX_PAY_TIMEOUT
+                )
             except requests.RequestException as error:
                 _logger.info("Sandbox PSP did not answer: %s", error)
 
