@@ -21,11 +21,14 @@ from odoo.http import request
 from odoo.tools import format_date
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.res_partner import PORTAL_URL
 
 SESSION_TOKEN = "dunning_portal_token"
 SESSION_NOTICE = "dunning_portal_notice"
+#: Installments per page: the totals cover all of them, the cards one page.
+PAGE_SIZE = 20
 
 SORTS = {
     "date": lambda item: (item["date_maturity"], item["id"]),
@@ -103,40 +106,66 @@ class DunningPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Pages
     # ------------------------------------------------------------------
-    @http.route(PORTAL_URL, type="http", auth="public", methods=["GET"], website=True)
-    def dunning_portal_page(self, token=None, sortby="date", filterby="all", **kw):
+    @http.route(
+        [PORTAL_URL, PORTAL_URL + "/page/<int:page>"],
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def dunning_portal_page(
+        self, token=None, sortby="date", filterby="all", page=1, **kw
+    ):
         partner = self._dunning_partner(token)
         if not partner:
             return self._dunning_login()
-        values = self._dunning_page_values(partner, sortby, filterby)
+        values = self._dunning_page_values(partner, sortby, filterby, page)
         return request.render("dunning_br.portal_my_pendencias", values)
 
-    def _dunning_page_values(self, partner, sortby, filterby):
+    def _dunning_page_values(self, partner, sortby, filterby, page=1):
+        """The totals of ALL the open installments (plain values, see
+        ``res.partner._dunning_portal_summary``) and the cards of one page
+        (``PAGE_SIZE``) of those filtered and sorted: the cost of a page does
+        not grow with the installments the customer has."""
         sortby = sortby if sortby in SORTS else "date"
         filterby = filterby if filterby in FILTERS else "all"
-        installments = partner._dunning_portal_installments()
+        summary = partner._dunning_portal_summary()
         currency = (
-            installments[0]["currency"]
-            if installments
-            else request.env.company.currency_id
+            summary[0]["currency"] if summary else request.env.company.currency_id
         )
-        shown = sorted(filter(FILTERS[filterby], installments), key=SORTS[sortby])
+        shown = sorted(filter(FILTERS[filterby], summary), key=SORTS[sortby])
+        pager = portal_pager(
+            url=PORTAL_URL,
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=len(shown),
+            page=page,
+            step=PAGE_SIZE,
+        )
+        page_ids = [
+            item["id"] for item in shown[pager["offset"] : pager["offset"] + PAGE_SIZE]
+        ]
+        details = {
+            item["id"]: item
+            for item in partner._dunning_portal_installments(line_ids=page_ids)
+        }
+        installments = [details[i] for i in page_ids if i in details]
         Partner = request.env["res.partner"]
-        for item in shown:
+        for item in installments:
             item["status_label"] = Partner._dunning_portal_status_label(
                 item["status"], item["days"]
             )
         return {
             "page_name": "dunning_pendencias",
             "dunning_partner": partner,
-            "installments": shown,
+            "installments": installments,
+            "pager": pager,
             "currency": currency,
             "totals": {
-                "count": len(installments),
-                "overdue": sum(1 for i in installments if i["status"] == "overdue"),
-                "residual": sum(i["residual"] for i in installments),
-                "charges": sum(i["fine"] + i["interest"] for i in installments),
-                "total": sum(i["total"] for i in installments),
+                "count": len(summary),
+                "overdue": sum(1 for i in summary if i["status"] == "overdue"),
+                "residual": float(sum(i["residual"] for i in summary)),
+                "charges": float(sum(i["fine"] + i["interest"] for i in summary)),
+                "total": float(sum(i["total"] for i in summary)),
             },
             "sortby": sortby,
             "filterby": filterby,

@@ -3,11 +3,12 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from cobranca.charges import compute_late_charges
 from cobranca.documents import is_valid_cnpj, is_valid_cpf
 from cobranca.promise import OVERDUE, UPCOMING, installment_status
 
 from odoo import api, fields, models
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 from odoo.tools.misc import get_lang, hash_sign, verify_hash_signed
 
 #: The collection fields that are the company's internal business (who
@@ -232,6 +233,95 @@ class ResPartner(models.Model):
             ("partner_id", "in", self.commercial_partner_id.ids),
             *self.env["account.move.line"]._dunning_installment_domain(),
         ]
+
+    def _dunning_portal_summary(self):
+        """Every open installment of the customer (``self``, a commercial
+        partner) as plain values, for the totals, the filter and the sort of
+        the page (which then details only the installments it shows, by
+        :meth:`_dunning_portal_installments`): one query for the
+        installments; each invoice's policy resolved once, with prefetching;
+        fine and interest by ``cobranca.charges`` over plain values, never a
+        field of an installment read in the loop. One dict per installment,
+        in due-date order: ``id``, ``date_maturity``, ``status``, ``days``,
+        ``currency``, ``residual``, ``fine``, ``interest``, ``total``
+        (Decimal)."""
+        self.ensure_one()
+        Line = self.env["account.move.line"].sudo()
+        query = Line._search(
+            self.sudo()._dunning_portal_installment_domain(),
+            order="date_maturity, id",
+        )
+        rows = self.env.execute_query(
+            query.select(
+                *(
+                    Line._field_to_sql(query.table, name, query)
+                    for name in (
+                        "id",
+                        "move_id",
+                        "company_id",
+                        "date_maturity",
+                        "amount_residual",
+                    )
+                )
+            )
+        )
+        if not rows:
+            return []
+        engine = self.env["dunning.engine"]
+        moves = self.env["account.move"].sudo().browse({row[1] for row in rows})
+        # Per invoice, the policy's rule and whether the debtor is a consumer
+        # (fine capped); per company, its calendar, today and currency.
+        rules, consumers, late_rules = {}, {}, {}
+        for move in moves:
+            policy = move._dunning_policy()
+            if policy and policy not in late_rules:
+                late_rules[policy] = policy._late_charge_policy()
+            debtor = move.commercial_partner_id
+            if debtor not in consumers:
+                consumers[debtor] = debtor._dunning_is_consumer()
+            rules[move.id] = (
+                (late_rules[policy], consumers[debtor]) if policy else None
+            )
+        companies = {}
+        for company in self.env["res.company"].sudo().browse({r[2] for r in rows}):
+            companies[company.id] = (
+                engine._calendar(company),
+                engine._today(company),
+                company.currency_id,
+            )
+        cent = Decimal("0.01")
+        result = []
+        for line_id, move_id, company_id, due, residual in rows:
+            calendar, today, currency = companies[company_id]
+            principal = Decimal(residual).quantize(cent)
+            rule = rules[move_id]
+            if rule:
+                charges = compute_late_charges(
+                    principal,
+                    due,
+                    today,
+                    rule[0],
+                    consumer=rule[1],
+                    calendar=calendar,
+                )
+                fine, interest, total = charges.fine, charges.interest, charges.total
+            else:
+                fine, interest, total = Decimal(0), Decimal(0), principal
+            status, days = installment_status(today, due)
+            result.append(
+                {
+                    "id": line_id,
+                    "date_maturity": due,
+                    "status": status,
+                    "days": days,
+                    "currency": currency,
+                    "residual": principal,
+                    "fine": fine,
+                    "interest": interest,
+                    "total": total,
+                }
+            )
+        return result
 
     def _dunning_portal_installments(self, line_ids=None):
         """The open installments of the customer (``self``, a commercial

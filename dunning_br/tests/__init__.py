@@ -8,5 +8,7 @@ from . import test_dunning_access
 from . import test_dunning_golive
 from . import test_dunning_lang
 from . import test_portal_access
+from . import test_portal_access_routes
 from . import test_portal_page
+from . import test_portal_pagination
 from . import test_portal_tours
