@@ -16,6 +16,21 @@ Run with the Python that runs Odoo 18.0::
    50) through it; reports p50/p95/max of the wall time and the SQL queries
    of each request (from the server's request log), for both customers: the
    number of queries must not grow with the installments.
+
+Measured on this machine (2 cores shared with other work, PostgreSQL 15,
+2026-11-27, ``--installments 500 --requests 50``)::
+
+    before (h4-portal, eb8f848: every installment a card)
+       50 installments: p50 80.9 ms, p95 97.5 ms, max 109.8 ms; 16 queries
+      500 installments: p50 395.9 ms, p95 502.0 ms, max 541.3 ms; 16 queries
+    after (pages of 20 cards, totals over plain values)
+       50 installments: p50 54.2 ms, p95 71.8 ms, max 75.2 ms; 17 queries
+      500 installments: p50 90.8 ms, p95 113.8 ms, max 118.5 ms; 17 queries
+
+The page details (fields, fine and interest explained, rendering) only the
+20 installments it shows; the totals, the filter and the sort of all of
+them come from one query and ``cobranca.charges`` over plain values
+(``res.partner._dunning_portal_summary``).
 """
 
 import argparse
