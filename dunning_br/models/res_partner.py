@@ -8,7 +8,7 @@ from cobranca.documents import is_valid_cnpj, is_valid_cpf
 from cobranca.promise import OVERDUE, UPCOMING, installment_status
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 from odoo.tools.misc import get_lang, hash_sign, verify_hash_signed
 
 #: The collection fields that are the company's internal business (who
@@ -279,9 +279,7 @@ class ResPartner(models.Model):
             debtor = move.commercial_partner_id
             if debtor not in consumers:
                 consumers[debtor] = debtor._dunning_is_consumer()
-            rules[move.id] = (
-                (late_rules[policy], consumers[debtor]) if policy else None
-            )
+            rules[move.id] = (late_rules[policy], consumers[debtor]) if policy else None
         companies = {}
         for company in self.env["res.company"].sudo().browse({r[2] for r in rows}):
             companies[company.id] = (

@@ -53,7 +53,9 @@ class TestPortalAccessRoutes(PortalCommon):
             self.assertEqual(missing.json(), other.json(), who)
         # B sees its own payment.
         self._who(self.user_b)
-        self.assertEqual(self._status(self.line_b.id).json(), {"paid": [self.line_b.id]})
+        self.assertEqual(
+            self._status(self.line_b.id).json(), {"paid": [self.line_b.id]}
+        )
         self.assertEqual(self._status(self.line_a_late.id).json(), {"paid": []})
 
     def test_status_without_access_is_refused(self):
@@ -93,9 +95,7 @@ class TestPortalAccessRoutes(PortalCommon):
             response = self._preferences(partner_id=other.id)
             self.assertEqual(response.status_code, 303, who)
             self.env.invalidate_all()
-            self.assertEqual(
-                self._opted_out(), {own: True, other: False}, who
-            )
+            self.assertEqual(self._opted_out(), {own: True, other: False}, who)
 
     def test_preferences_without_access_sign_in(self):
         for who in (None, "expired"):

@@ -11,7 +11,7 @@ from odoo.addons.dunning_br.controllers.portal import PAGE_SIZE
 
 from .portal_common import PortalCommon
 
-GRAND_TOTAL_RE = re.compile(r'o_dunning_grand_total"[^>]*>(.*?)</div>', re.S)
+GRAND_TOTAL_RE = re.compile(r'o_dunning_grand_total"[^>]*>(.*?)</div>', re.DOTALL)
 
 
 @tagged("post_install", "-at_install")
