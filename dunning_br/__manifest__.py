@@ -27,13 +27,23 @@
         "views/dunning_policy_views.xml",
         "views/dunning_history_views.xml",
         "views/dunning_communication_views.xml",
+        "views/dunning_promise_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "wizards/dunning_run_wizard_views.xml",
         "wizards/dunning_activation_wizard_views.xml",
         "views/res_company_views.xml",
         "views/dunning_menus.xml",
+        "views/portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "dunning_br/static/src/js/**/*",
+        ],
+        "web.assets_tests": [
+            "dunning_br/static/tests/tours/**/*",
+        ],
+    },
     "demo": ["demo/dunning_demo.xml"],
     "installable": True,
     "application": False,

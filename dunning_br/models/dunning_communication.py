@@ -1,5 +1,6 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
 import functools
 import logging
 import subprocess
@@ -11,11 +12,12 @@ from cobranca.words import amount_in_words
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, float_round, format_amount, format_date
 from odoo.tools.misc import get_lang
 from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+from odoo.addons.base.models.res_lang import intersperse
 
 _logger = logging.getLogger(__name__)
 
@@ -109,9 +111,10 @@ class DunningCommunication(models.Model):
         rows = self.history_ids.sorted(lambda h: (h.date_maturity, h.move_id.name))
         instructions = self._dunning_payment_instructions(rows)
         money = self._dunning_money_formatter()
-        dates, urls = {}, {}
+        dates = {}
+        portal_url = self._dunning_portal_url()
         # An agreement installment is named by its agreement and number, not
-        # by the agreement's journal entry (no portal page of its own).
+        # by the agreement's journal entry.
         agreement_labels = {
             item: item.dunning_agreement_id._dunning_item_label(item)
             for item in rows.move_line_id.sudo().filtered("dunning_agreement_id")
@@ -124,10 +127,6 @@ class DunningCommunication(models.Model):
                     self.env, row.date_maturity, lang_code=lang
                 )
             label = agreement_labels.get(row.move_line_id.sudo())
-            if label:
-                urls.setdefault(move, False)
-            elif move not in urls:
-                urls[move] = move.get_base_url() + move.get_portal_url()
             amounts = {
                 "residual": money(row.amount_residual),
                 "fine": money(row.fine_amount),
@@ -144,7 +143,7 @@ class DunningCommunication(models.Model):
                     "days_late": row.days_late,
                     **amounts,
                     "how": self._dunning_charge_explanation(row, amounts),
-                    "portal_url": urls[move],
+                    "portal_url": portal_url,
                     "payment": instructions.get(row.id, []),
                 }
             )
@@ -192,23 +191,36 @@ class DunningCommunication(models.Model):
                 data["lang"] = self[:1]._dunning_lang() if self else False
         return recipients
 
-    def _dunning_money_formatter(self):
-        """A function formatting amounts in the message's currency exactly as
-        ``odoo.tools.format_amount`` does (in the environment's language),
-        with the language looked up once: a message formats dozens of them."""
-        currency = self.currency_id
-        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+    def _dunning_money_formatter(self, currency=None):
+        """A function formatting amounts in the message's currency (or in
+        ``currency``) exactly as ``odoo.tools.format_amount`` does (in the
+        environment's language), with the language looked up once: a message
+        formats dozens of them, the portal page hundreds."""
+        currency = currency or self.currency_id
+        # ``res.lang.format(fmt, value, grouping=True)`` with the language's
+        # data read once (it reads and parses them on every call).
+        lang = get_lang(self.env)
+        counts = ast.literal_eval(lang.grouping)
+        thousands_sep = lang.thousands_sep or ""
+        decimal_point = lang.decimal_point
         fmt = f"%.{currency.decimal_places}f"
+        rounding = currency.rounding
         symbol = currency.symbol or ""
+        position = currency.position
         nbsp = "\N{NO-BREAK SPACE}"
+
+        def lang_format(value):
+            parts = (fmt % value).split(".")
+            parts[0] = intersperse(parts[0], counts, thousands_sep)[0]
+            return decimal_point.join(parts)
 
         def money(amount):
             text = (
-                lang.format(fmt, currency.round(amount), grouping=True)
+                lang_format(float_round(amount, precision_rounding=rounding))
                 .replace(" ", nbsp)
                 .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
             )
-            if currency.position == "before":
+            if position == "before":
                 return f"{symbol}{nbsp}{text}"
             return f"{text}{nbsp}{symbol}"
 
@@ -227,13 +239,22 @@ class DunningCommunication(models.Model):
         for message in self:
             message.dunning_table_html = self.env["ir.qweb"]._render(
                 "dunning_br.dunning_installment_table",
-                {"lines": message._dunning_lines()},
+                {
+                    "lines": message._dunning_lines(),
+                    "portal_url": message._dunning_portal_url(),
+                },
             )
 
     def _dunning_table_html(self):
         """The installments table shared by every template."""
         self.ensure_one()
         return self.dunning_table_html
+
+    def _dunning_portal_url(self):
+        """The customer's page "Minhas pendências", with a signed token that
+        opens it without signing in for the company's number of days."""
+        self.ensure_one()
+        return self.partner_id._dunning_portal_url(self.company_id)
 
     def _dunning_footer_html(self):
         """Creditor identification and contact (CDC art. 42-A)."""

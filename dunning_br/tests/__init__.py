@@ -10,3 +10,8 @@ from . import test_dunning_lang
 from . import test_dunning_agreement
 from . import test_dunning_agreement_regua
 from . import test_dunning_agreement_concurrency
+from . import test_portal_access
+from . import test_portal_access_routes
+from . import test_portal_page
+from . import test_portal_pagination
+from . import test_portal_tours

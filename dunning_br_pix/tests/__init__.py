@@ -4,7 +4,9 @@ from . import test_pix_webhook
 from . import test_pix_mtls
 from . import test_pix_static_match
 from . import test_pix_portal
+from . import test_pix_portal_access
 from . import test_pix_access
 from . import test_pix_settlement
 from . import test_pix_portal_lang
 from . import test_pix_agreement
+from . import test_pix_portal_pay
