@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "views/payment_templates.xml",
         "views/portal_templates.xml",
+        "views/portal_pendencias_templates.xml",
         "views/payment_provider_views.xml",
         "views/dunning_pix_charge_views.xml",
         "views/dunning_pix_payment_views.xml",
@@ -27,6 +28,11 @@
         "data/ir_cron_data.xml",
     ],
     "demo": ["demo/dunning_pix_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "dunning_br_pix/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

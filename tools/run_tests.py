@@ -8,8 +8,9 @@
 4. when an Odoo 18.0 is found (importable ``odoo`` or ``ODOO_PATH``): uses the
    PostgreSQL given by PGHOST/PGPORT/PGUSER/ODOO_RC or starts a throwaway
    cluster, creates a fresh database with pt_BR loaded, installs the three
-   addons with demo data and runs their tests only; otherwise says loudly that
-   they were skipped;
+   addons with demo data and runs their tests only, the tours in headless
+   Chromium (a missing browser is a failure, not a skip); otherwise says
+   loudly that they were skipped;
 5. ends with one line ``N passed, N failed`` counting both layers.
 """
 
@@ -228,6 +229,42 @@ def odoo_tests(tally, package_dir, env, db_args, keep_log):
         log_path.unlink(missing_ok=True)
 
 
+BROWSER_PROBE = """
+import unittest
+from odoo.tests.common import _find_executable, websocket
+try:
+    print(_find_executable() or "")
+except unittest.SkipTest:
+    print("")
+print("yes" if websocket is not None else "")
+"""
+
+
+def browser_problem(env):
+    """Why Odoo cannot run the tours (JS tests in headless Chromium) with the
+    interpreter of the tests, or None: the browser (Debian's ``chromium``,
+    installed by ``.ci/run``) or the ``websocket-client`` module is missing.
+    Without them Odoo skips the tours: here that is a failure."""
+    result = subprocess.run(
+        [sys.executable, "-c", BROWSER_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode:
+        return f"cannot look for the tours' browser: {result.stderr.strip()[-300:]}"
+    lines = result.stdout.splitlines() + ["", ""]
+    if not lines[0].strip():
+        return (
+            "no Chrome/Chromium for the tours (install Debian's chromium package: "
+            "apt-get install chromium)"
+        )
+    if not lines[1].strip():
+        return "the websocket-client module is missing (requirements-dev.txt)"
+    return None
+
+
 def _worth_echo(line, level):
     """Echo our tests' progress and every problem, not all of Odoo's INFO lines."""
     if level is None or level in ("WARNING", "ERROR", "CRITICAL"):
@@ -274,6 +311,10 @@ def main():
             skipped_odoo = 0
             env, package_dir = found
             print(f"Odoo 18.0 found: {package_dir}")
+            problem = browser_problem(env)
+            if problem:
+                # The tours would be skipped: fail loudly instead.
+                tally.add(failed=1, problem=f"browser for the tours: {problem}")
             if odoo_env.external_postgres_configured():
                 odoo_tests(
                     tally,

@@ -37,6 +37,38 @@ class AccountMove(models.Model):
         "dunning.history", "move_id", groups=COLLECTION_GROUPS
     )
 
+    dunning_paid_agreement_id = fields.Many2one(
+        "dunning.agreement",
+        string="Paid by Agreement",
+        compute="_compute_dunning_paid_agreement_id",
+        help="The installment agreement whose entry settled this invoice's "
+        "installments.",
+    )
+
+    def _compute_dunning_paid_agreement_id(self):
+        lines = (
+            self.env["dunning.agreement.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_line_id.move_id", "in", self.ids),
+                    ("agreement_id.state", "in", ("active", "fulfilled", "broken")),
+                ]
+            )
+        )
+        by_move = {line.move_line_id.move_id.id: line.agreement_id for line in lines}
+        for move in self:
+            move.dunning_paid_agreement_id = by_move.get(move.id, False)
+
+    def action_view_dunning_paid_agreement(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "dunning.agreement",
+            "res_id": self.dunning_paid_agreement_id.id,
+            "view_mode": "form",
+        }
+
     def _dunning_policy(self):
         """The collection policy of the invoice, by ``cobranca.policy``'s
         precedence (the daily run's selection builds its SQL from it): its

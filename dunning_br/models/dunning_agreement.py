@@ -4,7 +4,23 @@
 installments settled by one journal entry into new installments, within the
 negotiation rules of a collection policy (``cobranca.agreements``)."""
 
-from odoo import fields, models
+from decimal import Decimal
+
+from cobranca.agreements import (
+    NegotiationRules,
+    Offer,
+    check_offer,
+    debt_as_of,
+    price_offer,
+)
+from cobranca.charges import format_pct, round_cents
+from cobranca.documents import format_cnpj, format_cpf, is_valid_cnpj, is_valid_cpf
+from cobranca.words import amount_in_words
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, format_date
+from odoo.tools.misc import get_lang
 
 AGREEMENT_STATES = [
     ("draft", "Draft"),
@@ -29,6 +45,36 @@ ACCEPTANCE_CHANNELS = [
     ("in_person", "In person"),
     ("portal", "Customer portal"),
 ]
+
+
+#: States in which an agreement holds its original installments: they cannot
+#: be negotiated again.
+OPEN_STATES = ("proposed", "accepted", "active")
+
+#: The fields whose change re-prices a draft agreement.
+TERM_FIELDS = {
+    "date",
+    "policy_id",
+    "fine_waiver_percent",
+    "interest_waiver_percent",
+    "discount_percent",
+    "down_payment",
+    "down_payment_due",
+    "installment_count",
+    "period",
+    "first_due",
+    "monthly_interest_percent",
+}
+
+
+def _pct(value):
+    """A percentage field (float) as the Decimal the library expects."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.0001"))
+
+
+def _money(value):
+    """A monetary field (float) as a Decimal in cents."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 class DunningAgreement(models.Model):
@@ -202,3 +248,896 @@ class DunningAgreement(models.Model):
     # Breach
     broken_date = fields.Date(string="Broken On", readonly=True, copy=False)
     breach_reason = fields.Char(readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("dunning.agreement")
+                    or "/"
+                )
+        agreements = super().create(vals_list)
+        for agreement in agreements:
+            agreement.message_post(
+                body=self.env._(
+                    "Agreement %(name)s created as a draft.", name=agreement.name
+                )
+            )
+        return agreements
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not self.env.context.get("dunning_agreement_no_reprice") and (
+            TERM_FIELDS & set(vals)
+        ):
+            for agreement in self:
+                if agreement.state != "draft":
+                    raise UserError(
+                        self.env._(
+                            "The terms of agreement %(name)s can only be changed "
+                            "while it is a draft.",
+                            name=agreement.name,
+                        )
+                    )
+                agreement._dunning_reprice()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        for agreement in self:
+            if agreement.state not in ("draft", "cancelled") or agreement.move_id:
+                raise UserError(
+                    self.env._(
+                        "Agreement %(name)s is %(state)s: only draft or cancelled "
+                        "agreements can be deleted.",
+                        name=agreement.name,
+                        state=agreement._dunning_state_label(),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # The rules of cobranca.agreements
+    # ------------------------------------------------------------------
+    @api.model
+    def _dunning_check_installments(self, lines, company=None):
+        """Raise a UserError unless ``lines`` are open installments of
+        invoices of ONE commercial partner, of ``company``, in its currency,
+        posted, unpaid and in no other agreement; return that partner."""
+        if not lines:
+            raise UserError(self.env._("Select at least one installment to negotiate."))
+        company = company or lines[0].company_id
+        partners = lines.move_id.commercial_partner_id
+        if len(partners) > 1:
+            raise UserError(
+                self.env._(
+                    "An agreement is negotiated with one customer: the installments "
+                    "selected belong to %(partners)s.",
+                    partners=", ".join(partners.mapped("display_name")),
+                )
+            )
+        for line in lines:
+            label = self.env._(
+                "%(invoice)s due on %(due)s",
+                invoice=line.move_id.name,
+                due=format_date(self.env, line.date_maturity),
+            )
+            if line.company_id != company:
+                raise UserError(
+                    self.env._(
+                        "Installment %(line)s belongs to company %(company)s, not "
+                        "to %(agreement_company)s.",
+                        line=label,
+                        company=line.company_id.name,
+                        agreement_company=company.name,
+                    )
+                )
+            if line.currency_id != company.currency_id:
+                raise UserError(
+                    self.env._(
+                        "Installment %(line)s is in %(currency)s: agreements are "
+                        "negotiated in the company's currency (%(company_currency)s).",
+                        line=label,
+                        currency=line.currency_id.name,
+                        company_currency=company.currency_id.name,
+                    )
+                )
+            if line.parent_state != "posted":
+                raise UserError(
+                    self.env._(
+                        "Installment %(line)s is not posted: only posted invoices "
+                        "can be negotiated.",
+                        line=label,
+                    )
+                )
+            if not (
+                line.move_id.move_type == "out_invoice"
+                and line.display_type == "payment_term"
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(line)s is not an installment of a customer invoice.",
+                        line=label,
+                    )
+                )
+            if line.reconciled or line.amount_residual <= 0:
+                raise UserError(
+                    self.env._("Installment %(line)s is already paid.", line=label)
+                )
+        taken = (
+            self.env["dunning.agreement.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_line_id", "in", lines.ids),
+                    ("agreement_id.state", "in", OPEN_STATES),
+                    ("agreement_id", "not in", self.ids),
+                ]
+            )
+        )
+        if taken:
+            raise UserError(
+                self.env._(
+                    "Installment %(line)s is already in agreement %(agreement)s.",
+                    line=self.env._(
+                        "%(invoice)s due on %(due)s",
+                        invoice=taken[0].move_line_id.move_id.name,
+                        due=format_date(self.env, taken[0].move_line_id.date_maturity),
+                    ),
+                    agreement=taken[0].agreement_id.name,
+                )
+            )
+        return partners
+
+    @api.model
+    def _dunning_debt(self, lines, as_of, policy, partner, company):
+        """The debt of ``lines`` on ``as_of`` (``cobranca.agreements.Debt``):
+        the figures the reminders show."""
+        return debt_as_of(
+            [
+                (
+                    Decimal(str(line.amount_residual)).quantize(Decimal("0.01")),
+                    line.date_maturity,
+                )
+                for line in lines
+            ],
+            as_of,
+            policy._late_charge_policy(),
+            consumer=partner._dunning_is_consumer(),
+            calendar=self.env["dunning.engine"]._calendar(company),
+        )
+
+    @api.model
+    def _dunning_rules(self, policy):
+        """The negotiation rules of ``policy`` (``NegotiationRules``)."""
+        return NegotiationRules(
+            max_installments=max(policy.agreement_max_installments, 1),
+            min_installment_amount=_money(policy.agreement_min_installment),
+            max_fine_waiver_pct=_pct(policy.agreement_max_fine_waiver),
+            max_interest_waiver_pct=_pct(policy.agreement_max_interest_waiver),
+            cash_discount_pct=_pct(policy.agreement_cash_discount),
+            min_down_payment_pct=_pct(policy.agreement_min_down_payment),
+            monthly_interest_pct=_pct(policy.agreement_interest_monthly),
+            first_due_days=max(policy.agreement_first_due_days, 0),
+            max_broken=max(policy.agreement_max_broken, 1),
+        )
+
+    @api.model
+    def _dunning_offer(self, values):
+        """``cobranca.agreements.Offer`` from the terms in ``values`` (an
+        agreement or the negotiation wizard)."""
+        return Offer(
+            installments=values.installment_count,
+            first_due=values.first_due,
+            fine_waiver_pct=_pct(values.fine_waiver_percent),
+            interest_waiver_pct=_pct(values.interest_waiver_percent),
+            discount_pct=_pct(values.discount_percent),
+            down_payment=_money(values.down_payment),
+            down_payment_due=values.down_payment_due or None,
+            monthly_interest_pct=_pct(values.monthly_interest_percent),
+            period=values.period or "monthly",
+        )
+
+    @api.model
+    def _dunning_price(self, debt, values, today, company):
+        """Price the terms of ``values`` on ``debt`` (``Terms``); a clear
+        UserError for what cannot be an agreement."""
+        if values.installment_count < 1:
+            raise UserError(self.env._("An agreement needs at least one installment."))
+        if not values.first_due:
+            raise UserError(self.env._("Choose the first due date."))
+        if values.first_due < max(today, fields.Date.context_today(self)):
+            raise UserError(
+                self.env._(
+                    "The first due date (%(first_due)s) is in the past.",
+                    first_due=format_date(self.env, values.first_due),
+                )
+            )
+        if values.down_payment_due and values.down_payment_due < max(
+            today, fields.Date.context_today(self)
+        ):
+            raise UserError(
+                self.env._(
+                    "The due date of the down payment (%(due)s) is in the past.",
+                    due=format_date(self.env, values.down_payment_due),
+                )
+            )
+        if values.down_payment < 0:
+            raise UserError(self.env._("The down payment cannot be negative."))
+        offer = self._dunning_offer(values)
+        negotiated = (
+            debt.total
+            - round_cents(debt.fine * offer.fine_waiver_pct / 100)
+            - round_cents(debt.interest * offer.interest_waiver_pct / 100)
+            - round_cents(debt.principal * offer.discount_pct / 100)
+        )
+        if offer.down_payment and offer.down_payment >= negotiated:
+            raise UserError(
+                self.env._(
+                    "The down payment (%(down_payment)s) must be smaller than the "
+                    "negotiated debt (%(negotiated)s); to pay it all at once choose "
+                    "one installment without a down payment.",
+                    down_payment=format_amount(
+                        self.env, float(offer.down_payment), company.currency_id
+                    ),
+                    negotiated=format_amount(
+                        self.env, float(negotiated), company.currency_id
+                    ),
+                )
+            )
+        try:
+            return price_offer(
+                debt,
+                offer,
+                today=today,
+                calendar=self.env["dunning.engine"]._calendar(company),
+            )
+        except ValueError as error:
+            raise UserError(
+                self.env._("These terms cannot be an agreement: %(error)s", error=error)
+            ) from error
+
+    @api.model
+    def _dunning_violation_message(self, violation, currency):
+        """The pt_BR (translated) sentence of a ``Violation``."""
+
+        def pct(value):
+            return format_pct(Decimal(value)) if isinstance(value, Decimal) else value
+
+        def money(value):
+            return format_amount(self.env, float(value), currency)
+
+        rule, limit, value = violation.rule, violation.limit, violation.value
+        messages = {
+            "max_installments": lambda: self.env._(
+                "Maximum installments: %(value)s installments exceed the maximum "
+                "of %(limit)s.",
+                value=value,
+                limit=limit,
+            ),
+            "min_installment_amount": lambda: self.env._(
+                "Minimum installment: an installment of %(value)s is below the "
+                "minimum of %(limit)s.",
+                value=money(value),
+                limit=money(limit),
+            ),
+            "max_fine_waiver": lambda: self.env._(
+                "Maximum fine waiver: a waiver of %(value)s%% exceeds the maximum "
+                "of %(limit)s%%.",
+                value=pct(value),
+                limit=pct(limit),
+            ),
+            "max_interest_waiver": lambda: self.env._(
+                "Maximum interest waiver: a waiver of %(value)s%% exceeds the "
+                "maximum of %(limit)s%%.",
+                value=pct(value),
+                limit=pct(limit),
+            ),
+            "cash_discount": lambda: self.env._(
+                "Cash discount: a discount of %(value)s%% exceeds the %(limit)s%% "
+                "allowed (only for a payment in one go).",
+                value=pct(value),
+                limit=pct(limit),
+            ),
+            "min_down_payment": lambda: self.env._(
+                "Minimum down payment: a down payment of %(value)s is below the "
+                "minimum of %(limit)s.",
+                value=money(value),
+                limit=money(limit),
+            ),
+            "interest_rate": lambda: self.env._(
+                "Agreement interest: %(value)s%% a month is below the %(limit)s%% "
+                "a month of the rules.",
+                value=pct(value),
+                limit=pct(limit),
+            ),
+            "first_due_days": lambda: self.env._(
+                "Days to the first due date: %(value)s days, more than the "
+                "%(limit)s days allowed.",
+                value=value,
+                limit=limit,
+            ),
+            "max_broken": lambda: self.env._(
+                "Broken agreements: the customer broke %(value)s agreement(s); no "
+                "agreement may be offered from %(limit)s on.",
+                value=value,
+                limit=limit,
+            ),
+        }
+        return messages[rule]() if rule in messages else violation.message
+
+    @api.model
+    def _dunning_violations(self, terms, policy, partner, today, currency):
+        """The negotiation rules ``terms`` break, as translated sentences."""
+        violations = check_offer(
+            self._dunning_rules(policy),
+            terms,
+            today=today,
+            broken_count=partner.sudo().dunning_broken_agreement_count,
+        )
+        return [self._dunning_violation_message(v, currency) for v in violations]
+
+    @api.model
+    def _dunning_check_rules(self, terms, policy, partner, today, currency):
+        """The violated rules of ``terms`` as translated sentences; a
+        ValidationError naming them for a user who is not a collection
+        manager."""
+        messages = self._dunning_violations(terms, policy, partner, today, currency)
+        if messages and not self.env.user.has_group("dunning_br.group_dunning_manager"):
+            raise ValidationError(
+                self.env._(
+                    "These terms go beyond the negotiation rules of %(policy)s; "
+                    "only a collection manager may approve them:\n%(rules)s",
+                    policy=policy.name,
+                    rules="\n".join(f"- {m}" for m in messages),
+                )
+            )
+        return messages
+
+    @api.model
+    def _dunning_terms_values(self, terms):
+        """The agreement's stored figures and new installments for ``terms``."""
+        installments = []
+        if terms.down_payment:
+            installments.append(
+                Command.create(
+                    {
+                        "number": 0,
+                        "date_due": terms.down_payment_due,
+                        "amount": float(terms.down_payment),
+                        "principal": float(terms.down_payment),
+                        "interest": 0.0,
+                        "balance": float(terms.financed),
+                    }
+                )
+            )
+        installments += [
+            Command.create(
+                {
+                    "number": line.number,
+                    "date_due": line.due,
+                    "amount": float(line.amount),
+                    "principal": float(line.principal),
+                    "interest": float(line.interest),
+                    "balance": float(line.balance),
+                }
+            )
+            for line in terms.schedule
+        ]
+        debt = terms.debt
+        return {
+            "principal_amount": float(debt.principal),
+            "fine_amount": float(debt.fine),
+            "interest_amount": float(debt.interest),
+            "debt_amount": float(debt.total),
+            "down_payment_due": terms.down_payment_due or False,
+            "fine_waived": float(terms.fine_waived),
+            "interest_waived": float(terms.interest_waived),
+            "discount_amount": float(terms.discount),
+            "negotiated_amount": float(terms.negotiated),
+            "financed_amount": float(terms.financed),
+            "agreement_interest_amount": float(terms.agreement_interest),
+            "total_amount": float(terms.total_payable),
+            "saved_amount": float(terms.saved),
+            "installment_ids": [Command.clear(), *installments],
+        }
+
+    @api.model
+    def _dunning_line_values(self, lines, debt):
+        return [
+            Command.create(
+                {
+                    "move_line_id": line.id,
+                    "date_maturity": line.date_maturity,
+                    "days_late": item.days_late,
+                    "amount_residual": float(item.principal),
+                    "fine_amount": float(item.fine),
+                    "interest_amount": float(item.interest),
+                    "total_amount": float(item.total),
+                }
+            )
+            for line, item in zip(lines, debt.items, strict=True)
+        ]
+
+    def _dunning_reprice(self):
+        """Recompute the debt as of the agreement date, the terms and the new
+        installments from ``cobranca.agreements`` (drafts only), checking
+        the negotiation rules again."""
+        self.ensure_one()
+        lines = self.line_ids.move_line_id
+        self._dunning_check_installments(lines, self.company_id)
+        debt = self._dunning_debt(
+            lines, self.date, self.policy_id, self.partner_id, self.company_id
+        )
+        terms = self._dunning_price(debt, self, self.date, self.company_id)
+        messages = self._dunning_check_rules(
+            terms, self.policy_id, self.partner_id, self.date, self.currency_id
+        )
+        values = self._dunning_terms_values(terms)
+        values["line_ids"] = [Command.clear(), *self._dunning_line_values(lines, debt)]
+        values.update(self._dunning_approval_values(messages))
+        self.with_context(dunning_agreement_no_reprice=True).write(values)
+
+    @api.model
+    def _dunning_approval_values(self, messages):
+        if not messages:
+            return {
+                "rule_violations": False,
+                "approved_by_id": False,
+                "approved_date": False,
+            }
+        return {
+            "rule_violations": "\n".join(messages),
+            "approved_by_id": self.env.user.id,
+            "approved_date": fields.Datetime.now(),
+        }
+
+    # ------------------------------------------------------------------
+    # Transitions
+    # ------------------------------------------------------------------
+    def _dunning_check_state(self, states, action):
+        for agreement in self:
+            if agreement.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Agreement %(name)s is %(state)s: it cannot be %(action)s.",
+                        name=agreement.name,
+                        state=agreement._dunning_state_label(),
+                        action=action,
+                    )
+                )
+
+    def _dunning_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _dunning_lang(self):
+        """The language of the termo: its customer's, or the company's when
+        that one is not installed."""
+        self.ensure_one()
+        lang = self.partner_id.lang
+        if lang and self.env["res.lang"]._get_data(code=lang):
+            return lang
+        return get_lang(self.env, self.company_id.partner_id.lang).code
+
+    # ------------------------------------------------------------------
+    # Termo de acordo (report helpers)
+    # ------------------------------------------------------------------
+    def _fmt(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    def _amount_in_words(self, amount):
+        """``amount`` written out in Portuguese (legal text)."""
+        return amount_in_words(_money(amount))
+
+    @api.model
+    def _dunning_document(self, partner):
+        """``CPF 000.000.000-00`` / ``CNPJ 00.000.000/0000-00`` of
+        ``partner`` (its VAT as typed when it is neither)."""
+        vat = partner.commercial_partner_id.vat or ""
+        if is_valid_cpf(vat):
+            return f"CPF {format_cpf(vat)}"
+        if is_valid_cnpj(vat):
+            return f"CNPJ {format_cnpj(vat)}"
+        return vat
+
+    def _dunning_installment_label(self, installment):
+        self.ensure_one()
+        if not installment.number:
+            return self.env._("Down payment")
+        count = len(self.installment_ids.filtered("number"))
+        return f"{installment.number}/{count}"
+
+    def action_propose(self):
+        """Draft → proposed: the termo de acordo is rendered and attached."""
+        self._dunning_check_state(["draft"], self.env._("proposed"))
+        for agreement in self:
+            if not agreement.installment_ids:
+                raise UserError(
+                    self.env._(
+                        "Agreement %(name)s has no installments.", name=agreement.name
+                    )
+                )
+            agreement._dunning_check_installments(
+                agreement.line_ids.move_line_id, agreement.company_id
+            )
+            attachment = agreement._dunning_attach_termo()
+            agreement.state = "proposed"
+            agreement.message_post(
+                body=self.env._(
+                    "Agreement proposed to the customer; the termo de acordo is "
+                    "attached."
+                ),
+                attachment_ids=attachment.ids,
+            )
+        return True
+
+    def _dunning_attach_termo(self):
+        """Render the termo de acordo and attach it to the agreement."""
+        self.ensure_one()
+        report = self.env.ref("dunning_br.action_report_dunning_agreement")
+        content, kind = (
+            self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, self.ids)
+        )
+        # Odoo renders HTML instead of a PDF when running tests.
+        name = self.env._("Agreement %(name)s", name=self.name).replace("/", "-")
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{name}.{kind}",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+            }
+        )
+
+    def action_accept(self):
+        """Open the wizard that records the customer's acceptance."""
+        self.ensure_one()
+        self._dunning_check_state(["proposed"], self.env._("accepted"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Register the Customer's Acceptance"),
+            "res_model": "dunning.agreement.accept.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_agreement_id": self.id,
+                "default_accepted_by_name": self.partner_id.name,
+            },
+        }
+
+    def _accept(self, channel, name, signature=None, ip=None, note=None):
+        """Record the customer's acceptance (backend wizard or portal):
+        proposed → accepted."""
+        self._dunning_check_state(["proposed"], self.env._("accepted"))
+        if channel not in dict(ACCEPTANCE_CHANNELS):
+            raise UserError(
+                self.env._("Unknown acceptance channel: %(channel)s", channel=channel)
+            )
+        if not (name or "").strip():
+            raise UserError(
+                self.env._("Give the name of the person who accepted the agreement.")
+            )
+        for agreement in self:
+            agreement.write(
+                {
+                    "state": "accepted",
+                    "acceptance_channel": channel,
+                    "accepted_by_name": name.strip(),
+                    "accepted_date": fields.Datetime.now(),
+                    "accepted_uid": self.env.user.id,
+                    "accepted_ip": ip or False,
+                    "acceptance_note": note or False,
+                    "signature": signature or False,
+                }
+            )
+            channel_label = dict(
+                self._fields["acceptance_channel"]._description_selection(self.env)
+            )[channel]
+            body = self.env._(
+                "Accepted by %(name)s (%(channel)s), recorded by %(user)s.",
+                name=name.strip(),
+                channel=channel_label,
+                user=self.env.user.name,
+            )
+            if ip:
+                body += " " + self.env._("IP address: %(ip)s.", ip=ip)
+            if note:
+                body += " " + note
+            agreement.message_post(body=body)
+        return True
+
+    def _dunning_accounts(self):
+        """The journal and accounts of the company's agreement entries; a
+        UserError naming what is missing."""
+        self.ensure_one()
+        company = self.company_id
+        settings = [
+            ("dunning_agreement_journal_id", company.dunning_agreement_journal_id),
+            (
+                "dunning_agreement_income_account_id",
+                company.dunning_agreement_income_account_id,
+            ),
+            (
+                "dunning_agreement_waiver_account_id",
+                company.dunning_agreement_waiver_account_id,
+            ),
+            (
+                "dunning_agreement_discount_account_id",
+                company.dunning_agreement_discount_account_id,
+            ),
+        ]
+        needed = {
+            "dunning_agreement_journal_id": True,
+            "dunning_agreement_income_account_id": bool(
+                self.fine_amount
+                or self.interest_amount
+                or self.agreement_interest_amount
+            ),
+            "dunning_agreement_waiver_account_id": bool(
+                self.fine_waived or self.interest_waived
+            ),
+            "dunning_agreement_discount_account_id": bool(self.discount_amount),
+        }
+        missing = [
+            company._fields[fname].get_description(self.env)["string"]
+            for fname, value in settings
+            if needed[fname] and not value
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Set %(settings)s on company %(company)s (Collection tab) before "
+                    "activating agreements.",
+                    settings=", ".join(missing),
+                    company=company.name,
+                )
+            )
+        return company
+
+    def _dunning_settle_name(self, original):
+        """The label of the entry line settling the installment ``original``."""
+        self.ensure_one()
+        return self.env._(
+            "Agreement %(agreement)s — settles %(invoice)s due on %(due)s",
+            agreement=self.name,
+            invoice=original.move_id.name,
+            due=format_date(self.env, original.date_maturity),
+        )
+
+    def _dunning_move_values(self, today):
+        """The activation entry (see :meth:`action_activate`)."""
+        self.ensure_one()
+        company = self._dunning_accounts()
+        partner = self.partner_id
+        currency = self.currency_id
+        originals = self.line_ids.move_line_id
+        receivable = originals[0].account_id
+        lines = []
+
+        def line(name, account, debit=0.0, credit=0.0, **extra):
+            if currency.is_zero(debit) and currency.is_zero(credit):
+                return
+            lines.append(
+                Command.create(
+                    {
+                        "name": name,
+                        "account_id": account.id,
+                        "partner_id": partner.id,
+                        "debit": debit,
+                        "credit": credit,
+                        **extra,
+                    }
+                )
+            )
+
+        for original in originals:
+            line(
+                self._dunning_settle_name(original),
+                original.account_id,
+                credit=original.amount_residual,
+            )
+        count = len(self.installment_ids.filtered("number"))
+        for installment in self.installment_ids:
+            if installment.number:
+                name = self.env._(
+                    "Agreement %(agreement)s — installment %(number)s/%(count)s",
+                    agreement=self.name,
+                    number=installment.number,
+                    count=count,
+                )
+            else:
+                name = self.env._(
+                    "Agreement %(agreement)s — down payment", agreement=self.name
+                )
+            line(
+                name,
+                receivable,
+                debit=installment.amount,
+                date_maturity=installment.date_due,
+                dunning_agreement_id=self.id,
+            )
+        income = company.dunning_agreement_income_account_id
+        waiver = company.dunning_agreement_waiver_account_id
+        line(
+            self.env._("Agreement %(agreement)s — late fine", agreement=self.name),
+            income,
+            credit=self.fine_amount,
+        )
+        line(
+            self.env._("Agreement %(agreement)s — late interest", agreement=self.name),
+            income,
+            credit=self.interest_amount,
+        )
+        line(
+            self.env._(
+                "Agreement %(agreement)s — late fine waived", agreement=self.name
+            ),
+            waiver,
+            debit=self.fine_waived,
+        )
+        line(
+            self.env._(
+                "Agreement %(agreement)s — late interest waived", agreement=self.name
+            ),
+            waiver,
+            debit=self.interest_waived,
+        )
+        line(
+            self.env._(
+                "Agreement %(agreement)s — cash discount on the principal",
+                agreement=self.name,
+            ),
+            company.dunning_agreement_discount_account_id,
+            debit=self.discount_amount,
+        )
+        line(
+            self.env._(
+                "Agreement %(agreement)s — agreement interest", agreement=self.name
+            ),
+            income,
+            credit=self.agreement_interest_amount,
+        )
+        return {
+            "move_type": "entry",
+            "journal_id": company.dunning_agreement_journal_id.id,
+            "date": today,
+            "ref": self.env._("Installment agreement %(name)s", name=self.name),
+            "partner_id": partner.id,
+            "dunning_policy_id": self.installment_policy_id.id
+            or self.policy_id.agreement_policy_id.id
+            or self.policy_id.id,
+            "company_id": company.id,
+            "line_ids": lines,
+        }
+
+    def action_activate(self):
+        """Accepted → active: ONE journal entry settles the original
+        installments (reconciled with them: the invoices are paid by the
+        agreement) and creates the new receivable items."""
+        self._dunning_check_state(["accepted"], self.env._("activated"))
+        for agreement in self:
+            originals = agreement.line_ids.move_line_id
+            agreement._dunning_check_installments(originals, agreement.company_id)
+            for agreement_line in agreement.line_ids:
+                if agreement.currency_id.compare_amounts(
+                    agreement_line.move_line_id.amount_residual,
+                    agreement_line.amount_residual,
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The open amount of %(invoice)s changed since the "
+                            "agreement was made (a payment?): cancel it and "
+                            "negotiate again.",
+                            invoice=agreement_line.move_line_id.move_id.name,
+                        )
+                    )
+            today = fields.Date.context_today(agreement)
+            move = self.env["account.move"].create(
+                agreement._dunning_move_values(today)
+            )
+            if not move.currency_id.is_zero(
+                sum(move.line_ids.mapped("debit")) - sum(move.line_ids.mapped("credit"))
+            ):
+                raise UserError(self.env._("The agreement entry does not balance."))
+            move.action_post()
+            for original in originals:
+                name = agreement._dunning_settle_name(original)
+                settling = move.line_ids.filtered(
+                    lambda aml, name=name: aml.name == name and not aml.reconciled
+                )[:1]
+                (original + settling).reconcile()
+            new_items = move.line_ids.filtered("dunning_agreement_id").sorted(
+                "date_maturity"
+            )
+            for installment, item in zip(
+                agreement.installment_ids.sorted("number"), new_items, strict=True
+            ):
+                installment.move_line_id = item
+            agreement.write(
+                {
+                    "state": "active",
+                    "move_id": move.id,
+                    "installment_policy_id": move.dunning_policy_id.id,
+                }
+            )
+            agreement.message_post(
+                body=self.env._(
+                    "Agreement activated: entry %(move)s settles the original "
+                    "installments and creates %(count)s new installment(s).",
+                    move=move.name,
+                    count=len(new_items),
+                )
+            )
+            for invoice in originals.move_id:
+                invoice.message_post(
+                    body=self.env._(
+                        "Paid by installment agreement %(name)s.", name=agreement.name
+                    )
+                )
+        return True
+
+    def action_cancel(self):
+        """Cancel an agreement; an active one without any payment has its
+        entry reversed exactly (the original installments open again)."""
+        self._dunning_check_state(
+            ["draft", "proposed", "accepted", "active"], self.env._("cancelled")
+        )
+        for agreement in self:
+            if agreement.state == "active":
+                agreement._dunning_reverse()
+            agreement.state = "cancelled"
+            agreement.message_post(body=self.env._("Agreement cancelled."))
+        return True
+
+    def _dunning_reverse(self):
+        self.ensure_one()
+        items = self.installment_ids.move_line_id
+        paid = items.filtered(
+            lambda aml: (
+                aml.reconciled
+                or aml.currency_id.compare_amounts(aml.amount_residual, aml.balance)
+            )
+        )
+        if paid:
+            raise UserError(
+                self.env._(
+                    "Agreement %(name)s cannot be cancelled: installment(s) already "
+                    "(partly) paid.",
+                    name=self.name,
+                )
+            )
+        settling = self.move_id.line_ids.filtered(
+            lambda aml: aml.credit and aml.account_id.reconcile and aml.reconciled
+        )
+        settling.remove_move_reconcile()
+        reversal = self.move_id._reverse_moves(
+            [
+                {
+                    "date": fields.Date.context_today(self),
+                    "ref": self.env._(
+                        "Cancellation of installment agreement %(name)s",
+                        name=self.name,
+                    ),
+                }
+            ],
+            cancel=True,
+        )
+        self.reversal_move_id = reversal
+        for invoice in self.line_ids.move_line_id.move_id:
+            invoice.message_post(
+                body=self.env._(
+                    "Installment agreement %(name)s cancelled: the invoice is open "
+                    "again.",
+                    name=self.name,
+                )
+            )

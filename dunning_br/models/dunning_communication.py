@@ -109,7 +109,8 @@ class DunningCommunication(models.Model):
         rows = self.history_ids.sorted(lambda h: (h.date_maturity, h.move_id.name))
         instructions = self._dunning_payment_instructions(rows)
         money = self._dunning_money_formatter()
-        dates, urls = {}, {}
+        dates = {}
+        portal_url = self._dunning_portal_url()
         lines = []
         for row in rows:
             move = row.move_id
@@ -117,8 +118,6 @@ class DunningCommunication(models.Model):
                 dates[row.date_maturity] = format_date(
                     self.env, row.date_maturity, lang_code=lang
                 )
-            if move not in urls:
-                urls[move] = move.get_base_url() + move.get_portal_url()
             amounts = {
                 "residual": money(row.amount_residual),
                 "fine": money(row.fine_amount),
@@ -134,7 +133,7 @@ class DunningCommunication(models.Model):
                     "days_late": row.days_late,
                     **amounts,
                     "how": self._dunning_charge_explanation(row, amounts),
-                    "portal_url": urls[move],
+                    "portal_url": portal_url,
                     "payment": instructions.get(row.id, []),
                 }
             )
@@ -217,13 +216,22 @@ class DunningCommunication(models.Model):
         for message in self:
             message.dunning_table_html = self.env["ir.qweb"]._render(
                 "dunning_br.dunning_installment_table",
-                {"lines": message._dunning_lines()},
+                {
+                    "lines": message._dunning_lines(),
+                    "portal_url": message._dunning_portal_url(),
+                },
             )
 
     def _dunning_table_html(self):
         """The installments table shared by every template."""
         self.ensure_one()
         return self.dunning_table_html
+
+    def _dunning_portal_url(self):
+        """The customer's page "Minhas pendências", with a signed token that
+        opens it without signing in for the company's number of days."""
+        self.ensure_one()
+        return self.partner_id._dunning_portal_url(self.company_id)
 
     def _dunning_footer_html(self):
         """Creditor identification and contact (CDC art. 42-A)."""

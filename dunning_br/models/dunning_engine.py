@@ -244,6 +244,12 @@ class DunningEngine(models.AbstractModel):
                AND %(installment)s
                AND NOT EXISTS (
                    SELECT 1
+                     FROM dunning_promise pr
+                    WHERE pr.move_line_id = aml.id
+                      AND pr.state = 'open'
+                      AND pr.date >= %(today)s)
+               AND NOT EXISTS (
+                   SELECT 1
                      FROM dunning_history h
                      JOIN dunning_policy_step s ON s.id = h.step_id
                     WHERE h.move_line_id = aml.id
@@ -258,6 +264,7 @@ class DunningEngine(models.AbstractModel):
             legal_ok=catch_up.legal_without_earlier,
             installment=self.env["account.move.line"]._dunning_installment_sql(),
             left_out=SQL("NOT NULL" if left_out else "NULL"),
+            today=today,
             company=company.id,
             partners=SQL("TRUE")
             if partner_ids is None
@@ -277,6 +284,7 @@ class DunningEngine(models.AbstractModel):
             )
             return []
         self._retry_failed(company, today)
+        self.env["dunning.promise"]._dunning_check_promises(company, today)
         partner_ids = set()
         query = self._due_pairs_query(
             company, today, SQL("DISTINCT am.commercial_partner_id")
@@ -503,7 +511,14 @@ class DunningEngine(models.AbstractModel):
         rows |= self._add_missing_prior_notices(rows, notices, today)
         to_send = self.env["dunning.history"]
         skipped = defaultdict(lambda: self.env["dunning.history"])
+        # Rows pending from before a promise to pay (retries) wait for it too.
+        promised = self.env["dunning.promise"]._dunning_promised_lines(
+            rows.move_line_id, today
+        )
         for row in rows:
+            if row.move_line_id in promised:
+                skipped["paused"] |= row
+                continue
             reason = self._skip_reason(row, company, today, notices)
             if reason:
                 skipped[reason] |= row

@@ -8,6 +8,11 @@ from cobranca.charges import (
     MAX_INTEREST_MONTHLY_PCT,
     LateChargePolicy,
 )
+from cobranca.promise import (
+    DEFAULT_MAX_PROMISE_DAYS,
+    DEFAULT_MAX_PROMISES,
+    PromiseLimits,
+)
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -64,6 +69,18 @@ class DunningPolicy(models.Model):
         default=10,
         help="A customer is flagged for credit-bureau listing or protest only this "
         "many days after the prior written notice was sent (CDC art. 43 §2).",
+    )
+    promise_max_days = fields.Integer(
+        string="Promise to Pay: Maximum Days",
+        default=DEFAULT_MAX_PROMISE_DAYS,
+        help="On the portal, a customer may promise to pay an installment at most "
+        "this many days ahead; its reminders pause until the promised date.",
+    )
+    promise_max_count = fields.Integer(
+        string="Promises per Installment",
+        default=DEFAULT_MAX_PROMISES,
+        help="How many payment promises a customer may make for one installment "
+        "(0: none).",
     )
 
     # Negotiation rules (``cobranca.agreements.NegotiationRules``): a
@@ -164,6 +181,22 @@ class DunningPolicy(models.Model):
                 raise ValidationError(
                     self.env._("A reminder must be tried at least once.")
                 )
+
+    @api.constrains("promise_max_days", "promise_max_count")
+    def _check_promise_limits(self):
+        for policy in self:
+            try:
+                PromiseLimits(
+                    max_days=policy.promise_max_days,
+                    max_promises=policy.promise_max_count,
+                )
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "A payment promise must be allowed at least one day ahead, "
+                        "and the number of promises cannot be negative."
+                    )
+                ) from error
 
     def _late_charge_policy(self):
         """The policy's rates for ``cobranca.charges``."""

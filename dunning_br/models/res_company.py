@@ -61,6 +61,12 @@ class ResCompany(models.Model):
         "the sender of its e-mails, for the customers without a collector of "
         "their own.",
     )
+    dunning_portal_token_days = fields.Integer(
+        string="Reminder Links Valid for (days)",
+        default=30,
+        help="The link of a reminder opens the customer's pending payments without "
+        "signing in for this many days; after that the customer signs in.",
+    )
     # Installment agreements: where their journal entries go.
     dunning_agreement_journal_id = fields.Many2one(
         "account.journal",
@@ -117,6 +123,14 @@ class ResCompany(models.Model):
             if company.dunning_max_catch_up_days < 0:
                 raise ValidationError(
                     self.env._("The maximum catch-up cannot be negative.")
+                )
+
+    @api.constrains("dunning_portal_token_days")
+    def _check_dunning_portal_token_days(self):
+        for company in self:
+            if company.dunning_portal_token_days < 1:
+                raise ValidationError(
+                    self.env._("The reminder links must be valid for at least a day.")
                 )
 
     def _dunning_collector_for(self, partner):

@@ -1,14 +1,24 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+from decimal import Decimal
+
 from cobranca.documents import is_valid_cnpj, is_valid_cpf
+from cobranca.promise import OVERDUE, UPCOMING, installment_status
 
 from odoo import api, fields, models
+from odoo.tools import format_amount, format_date
+from odoo.tools.misc import hash_sign, verify_hash_signed
 
 #: The collection fields that are the company's internal business (who
 #: follows the customer, why collection is paused or stopped, the listing
 #: flag): readable and writable by the collection groups only. The régua
 #: reads them as the system (sudo); portal pages never show them.
 COLLECTION_GROUPS = "dunning_br.group_dunning_user"
+
+#: The scope of the signed links of the reminders to the portal page.
+PORTAL_TOKEN_SCOPE = "dunning_br.portal"
+PORTAL_URL = "/my/pendencias"
 
 PAUSE_REASONS = [
     ("dispute", "Dispute"),
@@ -57,6 +67,10 @@ class ResPartner(models.Model):
         help="The customer asked not to receive collection e-mails.",
     )
     dunning_opt_out_letter = fields.Boolean(string="No Collection Letters")
+    dunning_opt_out_sms = fields.Boolean(
+        string="No Collection SMS",
+        help="The customer asked not to receive collection text messages.",
+    )
     dunning_negativation_flag = fields.Boolean(
         string="Flagged for Listing or Protest",
         readonly=True,
@@ -85,6 +99,11 @@ class ResPartner(models.Model):
         compute="_compute_dunning_broken_agreement_count",
         groups=COLLECTION_GROUPS,
     )
+    dunning_agreement_count = fields.Integer(
+        string="Agreements",
+        compute="_compute_dunning_agreement_count",
+        groups=COLLECTION_GROUPS,
+    )
     dunning_currency_id = fields.Many2one(
         "res.currency",
         compute="_compute_dunning_overdue_amount",
@@ -102,6 +121,27 @@ class ResPartner(models.Model):
             partner.dunning_history_count = counts.get(
                 partner.commercial_partner_id.id, 0
             )
+
+    def _compute_dunning_agreement_count(self):
+        groups = self.env["dunning.agreement"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.dunning_agreement_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    def action_view_dunning_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_br.action_dunning_agreement"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
 
     def _compute_dunning_broken_agreement_count(self):
         groups = (
@@ -172,6 +212,192 @@ class ResPartner(models.Model):
             return False
         return not self.commercial_partner_id.is_company
 
+    # ------------------------------------------------------------------
+    # Customer portal ("Minhas pendências")
+    # ------------------------------------------------------------------
+    def _dunning_portal_token(self, company=None):
+        """A signed token giving access to the portal page of the customer's
+        commercial partner without signing in, for the number of days of the
+        company (``dunning_portal_token_days``)."""
+        self.ensure_one()
+        company = company or self.env.company
+        return hash_sign(
+            self.env(su=True),
+            PORTAL_TOKEN_SCOPE,
+            {"partner_id": self.commercial_partner_id.id},
+            expiration=timedelta(days=company.sudo().dunning_portal_token_days),
+        )
+
+    def _dunning_portal_url(self, company=None):
+        """The absolute link of the reminders to the customer's page."""
+        self.ensure_one()
+        token = self._dunning_portal_token(company)
+        return f"{self.get_base_url()}{PORTAL_URL}?token={token}"
+
+    @api.model
+    def _dunning_portal_partner_from_token(self, token):
+        """The commercial partner a portal token was signed for, or an empty
+        recordset when the token is malformed, forged or expired."""
+        partners = self.browse()
+        if not token or not isinstance(token, str):
+            return partners
+        try:
+            values = verify_hash_signed(self.env(su=True), PORTAL_TOKEN_SCOPE, token)
+        except ValueError:
+            return partners
+        if not isinstance(values, dict) or not isinstance(
+            values.get("partner_id"), int
+        ):
+            return partners
+        return self.sudo().browse(values["partner_id"]).exists()
+
+    def _dunning_portal_installment_domain(self):
+        """The open installments (invoices' and agreements') of the
+        commercial partners of ``self``."""
+        return [
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            *self.env["account.move.line"]._dunning_installment_domain(),
+        ]
+
+    def _dunning_portal_installments(self, line_ids=None):
+        """The open installments of the customer (``self``, a commercial
+        partner) as of today, for the portal: one dict per installment, in
+        due-date order, with its status and its fine and interest computed by
+        the régua's own rule (``dunning.engine._late_charges``). Set-based:
+        the number of queries does not grow with the installments."""
+        self.ensure_one()
+        partner = self.sudo()
+        domain = partner._dunning_portal_installment_domain()
+        if line_ids is not None:
+            domain.append(("id", "in", list(line_ids)))
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(domain, order="date_maturity, id")
+        )
+        if not lines:
+            return []
+        engine = self.env["dunning.engine"]
+        calendars, todays = {}, {}
+        promises = (
+            self.env["dunning.promise"]
+            .sudo()
+            .search_fetch(
+                [("move_line_id", "in", lines.ids)], ["move_line_id", "date", "state"]
+            )
+        )
+        promise_count, open_promise = {}, {}
+        for promise in promises:
+            line_id = promise.move_line_id.id
+            promise_count[line_id] = promise_count.get(line_id, 0) + 1
+            if promise.state == "open":
+                open_promise[line_id] = promise.date
+        result = []
+        for line in lines:
+            company = line.company_id
+            if company not in calendars:
+                calendars[company] = engine._calendar(company)
+                todays[company] = engine._today(company)
+            today = todays[company]
+            policy = line.move_id._dunning_policy()
+            currency = company.currency_id
+            if policy:
+                charges = engine._late_charges(line, policy, today, calendars[company])
+            else:
+                charges = None
+            principal = Decimal(str(line.amount_residual)).quantize(Decimal("0.01"))
+            status, days = installment_status(today, line.date_maturity)
+            promised = open_promise.get(line.id)
+            result.append(
+                {
+                    "line": line,
+                    "id": line.id,
+                    "invoice_name": line.move_id.name,
+                    "agreement_name": line.dunning_agreement_id.name or False,
+                    "date_maturity": line.date_maturity,
+                    "status": status,
+                    "days": days,
+                    "currency": currency,
+                    "residual": float(principal),
+                    "fine": float(charges.fine) if charges else 0.0,
+                    "interest": float(charges.interest) if charges else 0.0,
+                    "total": float(charges.total) if charges else float(principal),
+                    "how": partner._dunning_portal_explanation(charges, currency),
+                    "promise_date": promised
+                    if promised and promised >= today
+                    else False,
+                    "can_promise": bool(
+                        policy
+                        and not promised
+                        and promise_count.get(line.id, 0) < policy.promise_max_count
+                    ),
+                    "promise_min_date": today + timedelta(days=1),
+                    "promise_max_date": today
+                    + timedelta(days=policy.promise_max_days if policy else 0),
+                    "today": today,
+                }
+            )
+        return result
+
+    def _dunning_portal_explanation(self, charges, currency):
+        """How the fine and interest were computed, in the user's language
+        (the same words as the reminders)."""
+        if not charges or not charges.days_late:
+            return self.env._("Not overdue: no fine or interest.")
+        text = self.env._(
+            "%(days)s days late: fine of %(fine_pct)s%% on %(residual)s = %(fine)s; "
+            "interest of %(interest_pct)s%% a month pro rata die = %(interest)s.",
+            days=charges.days_late,
+            fine_pct=_pct(charges.fine_pct_applied),
+            residual=format_amount(self.env, float(charges.principal), currency),
+            fine=format_amount(self.env, float(charges.fine), currency),
+            interest_pct=_pct(charges.interest_monthly_pct),
+            interest=format_amount(self.env, float(charges.interest), currency),
+        )
+        if charges.capped:
+            text += " " + self.env._(
+                "The fine is limited to 2%% for consumers (CDC art. 52 §1)."
+            )
+        return text
+
+    @api.model
+    def _dunning_portal_status_label(self, status, days):
+        if status == UPCOMING:
+            return self.env._("due in %(days)s days", days=days)
+        if status == OVERDUE:
+            return self.env._("overdue for %(days)s days", days=days)
+        return self.env._("due today")
+
+    def _dunning_portal_messages(self, limit=50):
+        """The collection messages sent to the customer (``self``, a
+        commercial partner): date, channel and kind, nothing internal."""
+        self.ensure_one()
+        communications = (
+            self.env["dunning.communication"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("mail_message_id", "!=", False),
+                ],
+                limit=limit,
+            )
+        )
+        channels = dict(
+            communications._fields["channel"]._description_selection(self.env)
+        )
+        tones = dict(communications._fields["tone"]._description_selection(self.env))
+        return [
+            {
+                "date": format_date(self.env, communication.date),
+                "channel": channels.get(communication.channel, ""),
+                "kind": tones.get(communication.tone, ""),
+                "total": communication.amount_total,
+                "currency": communication.currency_id,
+            }
+            for communication in communications
+        ]
+
     def action_view_dunning_history(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -180,3 +406,7 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_group_by_state": 0}
         return action
+
+
+def _pct(value):
+    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")

@@ -7,3 +7,7 @@ from . import test_dunning_letters
 from . import test_dunning_access
 from . import test_dunning_golive
 from . import test_dunning_lang
+from . import test_dunning_agreement
+from . import test_portal_access
+from . import test_portal_page
+from . import test_portal_tours

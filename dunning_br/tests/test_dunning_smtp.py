@@ -105,7 +105,7 @@ class TestDunningSmtp(DunningCommon):
         )
         html = message.get_body(preferencelist=("html",)).get_content()
         self.assertIn(move.name, html)
-        self.assertIn("/my/invoices/", html)  # the portal link
+        self.assertIn("/my/pendencias?token=", html)  # the portal link
         # Running again sends nothing more.
         with freeze_time("2025-03-11 12:00:00"):
             self.engine._run_for(self.company)

@@ -4,6 +4,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import time
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -508,6 +509,32 @@ class DunningPixCharge(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _dunning_pix_simulate_later(self):
+        """Demo and tours only: ask the sandbox PSP to pay the charge from a
+        thread of its own, so that the request of the customer's page ends
+        before the sandbox notifies the webhook (which books the Pix)."""
+        self.ensure_one()
+        origin = self._dunning_pix_sandbox_origin()
+        if not origin or self.state != "active":
+            return False
+        provider = self.provider_id.sudo()
+        body = {"txid": self.txid}
+        auth = (provider.dunning_pix_client_id, provider.dunning_pix_client_secret)
+        url = origin + const.SANDBOX_PAY_PATH
+
+        def pay():
+            try:
+                requests.post(
+                    url, json=body, auth=auth, timeout=const.SANDBOX_PAY_TIMEOUT
+                )
+            except requests.RequestException as error:
+                _logger.info("Sandbox PSP did not answer: %s", error)
+
+        threading.Thread(
+            target=pay, name="dunning_pix_sandbox_pay", daemon=True
+        ).start()
+        return True
 
     def _dunning_pix_sandbox_origin(self):
         """``scheme://host:port`` of the provider's PSP when it is the local

@@ -7,3 +7,4 @@ from . import test_pix_portal
 from . import test_pix_access
 from . import test_pix_settlement
 from . import test_pix_portal_lang
+from . import test_pix_portal_pay
