@@ -11,3 +11,4 @@ from . import test_dunning_agreement
 from . import test_portal_access
 from . import test_portal_page
 from . import test_portal_tours
+from . import test_portal_negotiate
