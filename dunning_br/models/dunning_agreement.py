@@ -20,7 +20,7 @@ from cobranca.words import amount_in_words
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, format_date
-from odoo.tools.misc import get_lang
+from odoo.tools.misc import formatLang, get_lang
 
 AGREEMENT_STATES = [
     ("draft", "Draft"),
@@ -417,18 +417,29 @@ class DunningAgreement(models.Model):
 
     @api.model
     def _dunning_rules(self, policy):
-        """The negotiation rules of ``policy`` (``NegotiationRules``)."""
-        return NegotiationRules(
-            max_installments=max(policy.agreement_max_installments, 1),
-            min_installment_amount=_money(policy.agreement_min_installment),
-            max_fine_waiver_pct=_pct(policy.agreement_max_fine_waiver),
-            max_interest_waiver_pct=_pct(policy.agreement_max_interest_waiver),
-            cash_discount_pct=_pct(policy.agreement_cash_discount),
-            min_down_payment_pct=_pct(policy.agreement_min_down_payment),
-            monthly_interest_pct=_pct(policy.agreement_interest_monthly),
-            first_due_days=max(policy.agreement_first_due_days, 0),
-            max_broken=max(policy.agreement_max_broken, 1),
-        )
+        """The negotiation rules of ``policy`` (``NegotiationRules``); a
+        UserError when the policy holds a value the rules refuse."""
+        try:
+            return NegotiationRules(
+                max_installments=policy.agreement_max_installments,
+                min_installment_amount=_money(policy.agreement_min_installment),
+                max_fine_waiver_pct=_pct(policy.agreement_max_fine_waiver),
+                max_interest_waiver_pct=_pct(policy.agreement_max_interest_waiver),
+                cash_discount_pct=_pct(policy.agreement_cash_discount),
+                min_down_payment_pct=_pct(policy.agreement_min_down_payment),
+                monthly_interest_pct=_pct(policy.agreement_interest_monthly),
+                first_due_days=policy.agreement_first_due_days,
+                max_broken=policy.agreement_max_broken,
+            )
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "The negotiation rules of policy %(policy)s are not valid: "
+                    "%(error)s",
+                    policy=policy.name,
+                    error=error,
+                )
+            ) from error
 
     @api.model
     def _dunning_offer(self, values):
@@ -733,6 +744,10 @@ class DunningAgreement(models.Model):
     # ------------------------------------------------------------------
     def _fmt(self, amount):
         return format_amount(self.env, amount, self.currency_id)
+
+    def _fmt_pct(self, value):
+        """A percentage as the termo writes it (1,5 in Portuguese)."""
+        return formatLang(self.env, value, digits=2)
 
     def _amount_in_words(self, amount):
         """``amount`` written out in Portuguese (legal text)."""

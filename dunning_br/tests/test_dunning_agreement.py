@@ -193,6 +193,9 @@ class TestDunningAgreement(DunningCommon):
         self.assertTrue(wizard_form.rule_violations)
         wizard_form.installment_count = 0
         self.assertTrue(wizard_form.error)
+        self.assertAlmostEqual(
+            wizard_form.principal_amount, 1500.0, msg="the debt is still shown"
+        )
 
     @freeze_time(TODAY)
     def test_wizard_from_invoices_and_history(self):

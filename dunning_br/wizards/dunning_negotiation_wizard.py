@@ -265,47 +265,48 @@ class DunningNegotiationWizard(models.TransientModel):
                 debt_html=False, schedule_html=False, rule_violations=False, error=False
             )
             try:
-                debt, terms = wizard._price()
+                debt = wizard._debt()
+                if debt is not None:
+                    values.update(
+                        principal_amount=float(debt.principal),
+                        fine_amount=float(debt.fine),
+                        interest_amount=float(debt.interest),
+                        debt_amount=float(debt.total),
+                        debt_html=wizard._debt_html(debt),
+                    )
+                    terms = agreements._dunning_price(
+                        debt, wizard, wizard.date, wizard.company_id
+                    )
+                    values.update(
+                        negotiated_amount=float(terms.negotiated),
+                        financed_amount=float(terms.financed),
+                        agreement_interest_amount=float(terms.agreement_interest),
+                        total_amount=float(terms.total_payable),
+                        saved_amount=float(terms.saved),
+                        schedule_html=wizard._schedule_html(terms),
+                        rule_violations="\n".join(
+                            agreements._dunning_violations(
+                                terms,
+                                wizard.policy_id,
+                                wizard.partner_id,
+                                wizard.date,
+                                wizard.currency_id,
+                            )
+                        )
+                        or False,
+                    )
             except UserError as error:
                 values["error"] = error.args[0]
-                wizard.update(values)
-                continue
-            if debt is not None:
-                values.update(
-                    principal_amount=float(debt.principal),
-                    fine_amount=float(debt.fine),
-                    interest_amount=float(debt.interest),
-                    debt_amount=float(debt.total),
-                    debt_html=wizard._debt_html(debt),
-                )
-            if terms is not None:
-                values.update(
-                    negotiated_amount=float(terms.negotiated),
-                    financed_amount=float(terms.financed),
-                    agreement_interest_amount=float(terms.agreement_interest),
-                    total_amount=float(terms.total_payable),
-                    saved_amount=float(terms.saved),
-                    schedule_html=wizard._schedule_html(terms),
-                    rule_violations="\n".join(
-                        agreements._dunning_violations(
-                            terms,
-                            wizard.policy_id,
-                            wizard.partner_id,
-                            wizard.date,
-                            wizard.currency_id,
-                        )
-                    )
-                    or False,
-                )
             wizard.update(values)
 
-    def _price(self):
-        """``(Debt, Terms)`` of the wizard (a UserError for bad input)."""
+    def _debt(self):
+        """The ``Debt`` of the selected installments (None without any; a
+        UserError for bad input)."""
         self.ensure_one()
         agreements = self.env["dunning.agreement"]
         lines = self.move_line_ids._origin
         if not lines:
-            return None, None
+            return None
         if not self.policy_id:
             raise UserError(
                 self.env._(
@@ -314,10 +315,19 @@ class DunningNegotiationWizard(models.TransientModel):
             )
         partner = agreements._dunning_check_installments(lines, self.company_id)
         lines = lines.sorted(lambda aml: (aml.date_maturity, aml.id))
-        debt = agreements._dunning_debt(
+        return agreements._dunning_debt(
             lines, self.date, self.policy_id, partner, self.company_id
         )
-        terms = agreements._dunning_price(debt, self, self.date, self.company_id)
+
+    def _price(self):
+        """``(Debt, Terms)`` of the wizard (a UserError for bad input)."""
+        self.ensure_one()
+        debt = self._debt()
+        if debt is None:
+            raise UserError(self.env._("Select at least one installment to negotiate."))
+        terms = self.env["dunning.agreement"]._dunning_price(
+            debt, self, self.date, self.company_id
+        )
         return debt, terms
 
     def _fmt(self, amount):
