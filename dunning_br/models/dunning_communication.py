@@ -1,5 +1,6 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
 import functools
 import logging
 import subprocess
@@ -11,11 +12,12 @@ from cobranca.words import amount_in_words
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, float_round, format_amount, format_date
 from odoo.tools.misc import get_lang
 from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+from odoo.addons.base.models.res_lang import intersperse
 
 _logger = logging.getLogger(__name__)
 
@@ -181,23 +183,36 @@ class DunningCommunication(models.Model):
                 data["lang"] = self[:1]._dunning_lang() if self else False
         return recipients
 
-    def _dunning_money_formatter(self):
-        """A function formatting amounts in the message's currency exactly as
-        ``odoo.tools.format_amount`` does (in the environment's language),
-        with the language looked up once: a message formats dozens of them."""
-        currency = self.currency_id
-        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+    def _dunning_money_formatter(self, currency=None):
+        """A function formatting amounts in the message's currency (or in
+        ``currency``) exactly as ``odoo.tools.format_amount`` does (in the
+        environment's language), with the language looked up once: a message
+        formats dozens of them, the portal page hundreds."""
+        currency = currency or self.currency_id
+        # ``res.lang.format(fmt, value, grouping=True)`` with the language's
+        # data read once (it reads and parses them on every call).
+        lang = get_lang(self.env)
+        counts = ast.literal_eval(lang.grouping)
+        thousands_sep = lang.thousands_sep or ""
+        decimal_point = lang.decimal_point
         fmt = f"%.{currency.decimal_places}f"
+        rounding = currency.rounding
         symbol = currency.symbol or ""
+        position = currency.position
         nbsp = "\N{NO-BREAK SPACE}"
+
+        def lang_format(value):
+            parts = (fmt % value).split(".")
+            parts[0] = intersperse(parts[0], counts, thousands_sep)[0]
+            return decimal_point.join(parts)
 
         def money(amount):
             text = (
-                lang.format(fmt, currency.round(amount), grouping=True)
+                lang_format(float_round(amount, precision_rounding=rounding))
                 .replace(" ", nbsp)
                 .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
             )
-            if currency.position == "before":
+            if position == "before":
                 return f"{symbol}{nbsp}{text}"
             return f"{text}{nbsp}{symbol}"
 

@@ -7,8 +7,8 @@ from cobranca.documents import is_valid_cnpj, is_valid_cpf
 from cobranca.promise import OVERDUE, UPCOMING, installment_status
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, format_date
-from odoo.tools.misc import hash_sign, verify_hash_signed
+from odoo.tools import format_date
+from odoo.tools.misc import get_lang, hash_sign, verify_hash_signed
 
 #: The collection fields that are the company's internal business (who
 #: follows the customer, why collection is paused or stopped, the listing
@@ -292,6 +292,10 @@ class ResPartner(models.Model):
             promise_count[line_id] = promise_count.get(line_id, 0) + 1
             if promise.state == "open":
                 open_promise[line_id] = promise.date
+        # Formats and texts looked up once: the page may list hundreds.
+        formatters, policies = {}, {}
+        date_format = get_lang(self.env).date_format
+        texts = partner._dunning_portal_texts()
         result = []
         for line in lines:
             company = line.company_id
@@ -299,8 +303,16 @@ class ResPartner(models.Model):
                 calendars[company] = engine._calendar(company)
                 todays[company] = engine._today(company)
             today = todays[company]
-            policy = line.move_id._dunning_policy()
+            move = line.move_id
+            if move not in policies:
+                policies[move] = move._dunning_policy()
+            policy = policies[move]
             currency = company.currency_id
+            if currency not in formatters:
+                formatters[currency] = self.env[
+                    "dunning.communication"
+                ]._dunning_money_formatter(currency)
+            money = formatters[currency]
             if policy:
                 charges = engine._late_charges(line, policy, today, calendars[company])
             else:
@@ -308,6 +320,13 @@ class ResPartner(models.Model):
             principal = Decimal(str(line.amount_residual)).quantize(Decimal("0.01"))
             status, days = installment_status(today, line.date_maturity)
             promised = open_promise.get(line.id)
+            promise_max_days = policy.promise_max_days if policy else 0
+            amounts = {
+                "residual": float(principal),
+                "fine": float(charges.fine) if charges else 0.0,
+                "interest": float(charges.interest) if charges else 0.0,
+                "total": float(charges.total) if charges else float(principal),
+            }
             result.append(
                 {
                     "line": line,
@@ -318,46 +337,62 @@ class ResPartner(models.Model):
                     "status": status,
                     "days": days,
                     "currency": currency,
-                    "residual": float(principal),
-                    "fine": float(charges.fine) if charges else 0.0,
-                    "interest": float(charges.interest) if charges else 0.0,
-                    "total": float(charges.total) if charges else float(principal),
-                    "how": partner._dunning_portal_explanation(charges, currency),
+                    **amounts,
+                    **{f"{key}_text": money(amount) for key, amount in amounts.items()},
+                    "due_text": line.date_maturity.strftime(date_format),
+                    "how": partner._dunning_portal_explanation(charges, money, texts),
                     "promise_date": promised
                     if promised and promised >= today
                     else False,
+                    "promise_date_text": promised.strftime(date_format)
+                    if promised
+                    else "",
                     "can_promise": bool(
                         policy
                         and not promised
                         and promise_count.get(line.id, 0) < policy.promise_max_count
                     ),
                     "promise_min_date": today + timedelta(days=1),
-                    "promise_max_date": today
-                    + timedelta(days=policy.promise_max_days if policy else 0),
+                    "promise_max_date": today + timedelta(days=promise_max_days),
+                    "promise_max_text": (
+                        today + timedelta(days=promise_max_days)
+                    ).strftime(date_format),
                     "today": today,
                 }
             )
         return result
 
-    def _dunning_portal_explanation(self, charges, currency):
-        """How the fine and interest were computed, in the user's language
-        (the same words as the reminders)."""
-        if not charges or not charges.days_late:
-            return self.env._("Not overdue: no fine or interest.")
-        text = self.env._(
-            "%(days)s days late: fine of %(fine_pct)s%% on %(residual)s = %(fine)s; "
-            "interest of %(interest_pct)s%% a month pro rata die = %(interest)s.",
-            days=charges.days_late,
-            fine_pct=_pct(charges.fine_pct_applied),
-            residual=format_amount(self.env, float(charges.principal), currency),
-            fine=format_amount(self.env, float(charges.fine), currency),
-            interest_pct=_pct(charges.interest_monthly_pct),
-            interest=format_amount(self.env, float(charges.interest), currency),
-        )
-        if charges.capped:
-            text += " " + self.env._(
+    def _dunning_portal_texts(self):
+        """The sentences of :meth:`_dunning_portal_explanation`, translated
+        once (the same words as the reminders)."""
+        return {
+            "none": self.env._("Not overdue: no fine or interest."),
+            "late": self.env._(
+                "%(days)s days late: fine of %(fine_pct)s%% on %(residual)s = "
+                "%(fine)s; interest of %(interest_pct)s%% a month pro rata die = "
+                "%(interest)s."
+            ),
+            "capped": self.env._(
                 "The fine is limited to 2%% for consumers (CDC art. 52 §1)."
-            )
+            ),
+        }
+
+    @api.model
+    def _dunning_portal_explanation(self, charges, money, texts):
+        """How the fine and interest were computed (``money`` formats the
+        amounts; ``texts``: :meth:`_dunning_portal_texts`)."""
+        if not charges or not charges.days_late:
+            return texts["none"]
+        text = texts["late"] % {
+            "days": charges.days_late,
+            "fine_pct": _pct(charges.fine_pct_applied),
+            "residual": money(float(charges.principal)),
+            "fine": money(float(charges.fine)),
+            "interest_pct": _pct(charges.interest_monthly_pct),
+            "interest": money(float(charges.interest)),
+        }
+        if charges.capped:
+            text += " " + texts["capped"] % {}
         return text
 
     @api.model
