@@ -1,6 +1,6 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-""""Negociar" on "Minhas pendências": the customer picks one of the offers
+""" "Negociar" on "Minhas pendências": the customer picks one of the offers
 the policy's negotiation rules allow (``cobranca.agreements.standard_offers``)
 for the overdue installments, sees its schedule, total, savings and the termo
 de acordo, and accepts it with Odoo's portal signature.
@@ -308,7 +308,9 @@ class DunningPortalNegotiate(DunningPortal):
     # ------------------------------------------------------------------
     # Routes
     # ------------------------------------------------------------------
-    @http.route(NEGOTIATE_URL, type="http", auth="public", methods=["GET"], website=True)
+    @http.route(
+        NEGOTIATE_URL, type="http", auth="public", methods=["GET"], website=True
+    )
     def dunning_portal_negotiate(self, line_ids=None, **params):
         """The offer chosen: schedule, total, savings and termo, then the
         signature."""
@@ -350,9 +352,7 @@ class DunningPortalNegotiate(DunningPortal):
         )
         return request.render("dunning_br.portal_pendencias_offer", values)
 
-    @http.route(
-        NEGOTIATE_URL + "/termo", type="http", auth="public", methods=["GET"]
-    )
+    @http.route(NEGOTIATE_URL + "/termo", type="http", auth="public", methods=["GET"])
     def dunning_portal_negotiate_termo(self, line_ids=None, **params):
         """The termo de acordo of the offer, as the report renders it."""
         partner = self._dunning_partner()
@@ -465,7 +465,7 @@ class DunningPortalNegotiate(DunningPortal):
 
     def _dunning_portal_create(self, partner, lines, params, name, signature):
         env = request.env
-        wizard, debt, terms, violations = self._dunning_request_terms(
+        wizard, _debt, _terms, violations = self._dunning_request_terms(
             partner, lines, params
         )
         if violations:
@@ -501,7 +501,10 @@ class DunningPortalNegotiate(DunningPortal):
         )
         action = saved.action_create_agreement()
         agreement = (
-            env["dunning.agreement"].sudo().with_company(company).browse(action["res_id"])
+            env["dunning.agreement"]
+            .sudo()
+            .with_company(company)
+            .browse(action["res_id"])
         )
         collector = company.sudo()._dunning_follow_up_user_for(partner)
         agreement.user_id = collector

@@ -100,7 +100,7 @@ class NegotiateCommon(PortalCommon):
 
 @tagged("post_install", "-at_install")
 class TestPortalNegotiate(NegotiateCommon):
-    """"Negociar" on "Minhas pendências": offers, simulation, acceptance."""
+    """ "Negociar" on "Minhas pendências": offers, simulation, acceptance."""
 
     def test_offers_of_the_rules_for_the_overdue_installments(self):
         self._as(self.user_a)
@@ -110,14 +110,14 @@ class TestPortalNegotiate(NegotiateCommon):
         self.assertLessEqual(max(counts), 6)
         self.assertIn(3, counts)
         # Only the overdue installment is negotiated, not the one to come.
-        self.assertEqual({offer["line_ids"] for offer in offers}, {str(self.line_a_late.id)})
+        self.assertEqual(
+            {offer["line_ids"] for offer in offers}, {str(self.line_a_late.id)}
+        )
         cash = offers[0]
         self.assertEqual(Decimal(cash["discount"]), 10)
         self.assertEqual(Decimal(cash["down_payment"]), 0)
         self.assertGreater(Decimal(offers[1]["down_payment"]), 0)
-        self.assertEqual(
-            offers[1]["first_due"], str(self.today + timedelta(days=30))
-        )
+        self.assertEqual(offers[1]["first_due"], str(self.today + timedelta(days=30)))
 
     def test_simulation_shows_schedule_total_saved_and_termo(self):
         self._as(self.user_a)
@@ -240,7 +240,9 @@ class TestPortalNegotiateAccess(NegotiateCommon):
         self.assertEqual(other["error"]["data"]["name"], "werkzeug.exceptions.NotFound")
         for key in ("code", "message"):
             self.assertEqual(other["error"][key], missing["error"][key])
-        self.assertEqual(other["error"]["data"]["name"], missing["error"]["data"]["name"])
+        self.assertEqual(
+            other["error"]["data"]["name"], missing["error"]["data"]["name"]
+        )
         for route in ("", "/termo"):
             with self.subTest(route=route):
                 url = "/my/pendencias/negotiate" + route + "?"
