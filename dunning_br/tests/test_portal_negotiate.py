@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
+from cobranca.agreements import Violation
 from PIL import Image
 
 from odoo.tests import tagged
@@ -190,9 +191,15 @@ class TestPortalNegotiate(NegotiateCommon):
                 page = self.url_open("/my/pendencias/negotiate?" + urlencode(tampered))
                 self.assertIn("o_dunning_offer_error", page.text)
                 self.assertNotIn("portal.signature_form", page.text)
+        # The rule's own message (the one the collector's wizard shows).
         error = self._accept(dict(offer, installments="12"))["result"]["error"]
-        self.assertIn("12", error)
-        self.assertIn("6", error)
+        agreements = self.env["dunning.agreement"].with_context(lang=self.user_a.lang)
+        self.assertIn(
+            agreements._dunning_violation_message(
+                Violation("max_installments", 6, 12), self.company.currency_id
+            ),
+            error,
+        )
         self.assertFalse(self._agreements())
 
     def test_double_submit_makes_one_agreement(self):
