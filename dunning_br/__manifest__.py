@@ -35,6 +35,7 @@
         "views/res_company_views.xml",
         "views/dunning_menus.xml",
         "views/portal_templates.xml",
+        "views/portal_negotiate_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -141,6 +141,12 @@ class DunningPolicy(models.Model):
         help="When an agreement is broken, the fine and interest it waived are "
         "charged again.",
     )
+    agreement_portal_self_service = fields.Boolean(
+        string="Portal Agreements Without Approval",
+        groups="dunning_br.group_dunning_manager",
+        help="An offer the customer accepts on the portal within these rules is "
+        "activated at once; otherwise it waits for the collector's approval.",
+    )
     agreement_policy_id = fields.Many2one(
         "dunning.policy",
         string="Policy of the Agreement Installments",
