@@ -856,6 +856,10 @@ class DunningAgreement(models.Model):
             raise UserError(
                 self.env._("Give the name of the person who accepted the agreement.")
             )
+        # A customer who signs on the portal through the link of a reminder
+        # is not signed in (public user): the acceptance is theirs, as
+        # Odoo's own portal signatures are (sale's quotations).
+        public = self.env.user._is_public()
         for agreement in self:
             agreement.write(
                 {
@@ -863,7 +867,7 @@ class DunningAgreement(models.Model):
                     "acceptance_channel": channel,
                     "accepted_by_name": name.strip(),
                     "accepted_date": fields.Datetime.now(),
-                    "accepted_uid": self.env.user.id,
+                    "accepted_uid": False if public else self.env.user.id,
                     "accepted_ip": ip or False,
                     "acceptance_note": note or False,
                     "signature": signature or False,
@@ -872,17 +876,28 @@ class DunningAgreement(models.Model):
             channel_label = dict(
                 self._fields["acceptance_channel"]._description_selection(self.env)
             )[channel]
-            body = self.env._(
-                "Accepted by %(name)s (%(channel)s), recorded by %(user)s.",
-                name=name.strip(),
-                channel=channel_label,
-                user=self.env.user.name,
-            )
+            if channel == "portal":
+                body = self.env._(
+                    "Accepted and signed by %(name)s on the customer portal.",
+                    name=name.strip(),
+                )
+            else:
+                body = self.env._(
+                    "Accepted by %(name)s (%(channel)s), recorded by %(user)s.",
+                    name=name.strip(),
+                    channel=channel_label,
+                    user=self.env.user.name,
+                )
             if ip:
                 body += " " + self.env._("IP address: %(ip)s.", ip=ip)
             if note:
                 body += " " + note
-            agreement.message_post(body=body)
+            agreement.message_post(
+                body=body,
+                author_id=(
+                    agreement.partner_id.id if public else self.env.user.partner_id.id
+                ),
+            )
         return True
 
     def _dunning_accounts(self):

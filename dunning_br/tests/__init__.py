@@ -15,7 +15,4 @@ from . import test_portal_access_routes
 from . import test_portal_page
 from . import test_portal_pagination
 from . import test_portal_tours
-from . import test_portal_access
-from . import test_portal_page
-from . import test_portal_tours
 from . import test_portal_negotiate

@@ -92,7 +92,9 @@ class TestDunningAgreementRegua(AgreementCommon, DunningCommon):
         self.assertNotIn(self.agreement.move_id.name, str(table))
         (line,) = communication.with_context(lang=lang)._dunning_lines()
         self.assertEqual(line["agreement"], self.agreement)
-        self.assertFalse(line["portal_url"])
+        # Like every installment, it links to the customer's page of
+        # pending payments (no page of the agreement's journal entry).
+        self.assertIn("/my/pendencias?token=", line["portal_url"])
         # The sent e-mail shows it too.
         self.assertIn(label, communication.mail_message_id.body)
         # The note of the reminder goes to the agreement and the customer,

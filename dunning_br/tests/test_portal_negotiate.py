@@ -283,7 +283,14 @@ class TestPortalNegotiateAccess(NegotiateCommon):
         offer = self._offer_a()
         self._page("?token=" + self._token(self.customer_a))
         self._accept(offer)
-        self.assertEqual(self._agreements().state, "active")
+        agreement = self._agreements()
+        self.assertEqual(agreement.state, "active")
+        # Signed by the customer, not by the public user of the link.
+        self.assertFalse(agreement.accepted_uid)
+        signed = agreement.message_ids.filtered(
+            lambda message: "Ana Alfa" in (message.body or "")
+        )
+        self.assertEqual(signed.author_id, self.customer_a)
 
     def test_internal_user_without_collection_rights_gets_nothing(self):
         offer = self._offer_a()
