@@ -179,8 +179,8 @@ class DunningPortalNegotiate(DunningPortal):
             )
         return result
 
-    def _dunning_page_values(self, partner, sortby, filterby):
-        values = super()._dunning_page_values(partner, sortby, filterby)
+    def _dunning_page_values(self, partner, sortby, filterby, page=1):
+        values = super()._dunning_page_values(partner, sortby, filterby, page)
         values["negotiations"] = self._dunning_negotiations(partner)
         waiting = (
             request.env["dunning.agreement"]
