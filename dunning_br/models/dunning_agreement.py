@@ -130,8 +130,10 @@ class DunningAgreement(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Collector",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_user_id(),
         tracking=True,
+        help="Who follows the agreement: the collector who negotiates it; for "
+        "one made by the system or on the portal, the customer's collector.",
     )
     date = fields.Date(
         string="Agreement Date",
@@ -280,6 +282,10 @@ class DunningAgreement(models.Model):
                     or "/"
                 )
         agreements = super().create(vals_list)
+        for agreement in agreements.filtered(lambda a: not a.user_id):
+            agreement.user_id = agreement.company_id._dunning_follow_up_user_for(
+                agreement.partner_id
+            )
         for agreement in agreements:
             agreement.message_post(
                 body=self.env._(
@@ -287,6 +293,15 @@ class DunningAgreement(models.Model):
                 )
             )
         return agreements
+
+    @api.model
+    def _default_user_id(self):
+        """The collector negotiating it; none for the system (OdooBot) or a
+        portal user: :meth:`create` then names the customer's collector."""
+        user = self.env.user
+        if user._is_superuser() or not user._is_internal():
+            return self.env["res.users"]
+        return user
 
     def write(self, vals):
         result = super().write(vals)
@@ -1665,6 +1680,7 @@ class DunningAgreement(models.Model):
                 }
             )
         )
+        wizard.interest_waiver_percent = 50
         wizard.down_payment = wizard.currency_id.round(wizard.negotiated_amount / 5)
         agreement = self.browse(wizard.action_create_agreement()["res_id"])
         agreement.action_propose()
