@@ -1,5 +1,7 @@
 from . import account_bank_statement_line
 from . import account_move
+from . import dunning_boleto
+from . import dunning_boleto_account
 from . import dunning_communication
 from . import dunning_history
 from . import dunning_pix_charge
