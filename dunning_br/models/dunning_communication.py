@@ -1,27 +1,39 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import ast
-import functools
+import io
 import logging
-import subprocess
 import time
 from collections import defaultdict
 from decimal import Decimal
 
+import lxml.html
 from cobranca.words import amount_in_words
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_amount, format_date
 from odoo.tools.misc import get_lang
-from odoo.tools.pdf import merge_pdf
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter, merge_pdf
 
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 from odoo.addons.base.models.res_lang import intersperse
 
 _logger = logging.getLogger(__name__)
 
-LETTERS_PER_BATCH = 20
+LETTERS_PER_BATCH = 200
+#: Letters rendered by one wkhtmltopdf run (one HTML document, split after).
+LETTERS_PER_PDF = 100
+#: The first-page marker of a letter: a transparent PNG of 7 x 3 pixels,
+#: printed 1 pixel wide at the top of each letter. wkhtmltopdf lists the
+#: image among the resources of the pages that show it, so a batch's PDF is
+#: split where it appears (no text extraction: too slow, and web fonts are
+#: embedded without their text).
+LETTER_MARKER_SIZE = (7, 3)
+PAGE_BREAK = '<div style="page-break-before: always;"></div>'
+LETTER_MARKER_SRC = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAcAAAADCAYAAABfwxXFAAAAFUlEQVR42m"
+    "P8//8/Ay7AxIAH4JUEAP9dAwO0hR9lAAAAAElFTkSuQmCC"
+)
 
 
 class DunningCommunication(models.Model):
@@ -497,18 +509,30 @@ class DunningCommunication(models.Model):
         stays queued, with the error in the log, and does not stop the others.
         Return the letters rendered.
 
-        Several letters are rendered with one wkhtmltopdf run when it can
-        (wkhtmltopdf with patched Qt); otherwise, one by one."""
+        Letters are rendered in batches of :data:`LETTERS_PER_PDF`, each batch
+        one wkhtmltopdf run over one HTML document (the letters' layout has
+        no ``--header-html``, which Debian's wkhtmltopdf ignores), then split
+        per letter (:func:`_split_letters`). A batch that cannot be rendered
+        or split falls back to one wkhtmltopdf run per letter, with the same
+        content."""
         report = self.env.ref("dunning_br.action_report_dunning_letter")
         todo = self.filtered(lambda c: c.letter_state == "to_render")
-        if len(todo) > 1 and _wkhtmltopdf_renders_batches():
-            try:
-                with self.env.cr.savepoint():
-                    report._render_qweb_pdf(report, todo.ids)
-            except Exception:  # noqa: BLE001 - retried letter by letter below
-                _logger.info("Batch rendering of %s letters failed", len(todo))
         rendered = self.browse()
-        for letter in todo:
+        if len(todo) > 1 and _renders_pdf(self.env):
+            for start in range(0, len(todo), LETTERS_PER_PDF):
+                batch = todo[start : start + LETTERS_PER_PDF]
+                try:
+                    with self.env.cr.savepoint():
+                        batch._dunning_render_letter_batch(report)
+                    rendered |= batch
+                except Exception:
+                    _logger.info(
+                        "Batch rendering of %s letters failed; rendering them "
+                        "one by one",
+                        len(batch),
+                        exc_info=True,
+                    )
+        for letter in todo - rendered:
             try:
                 with self.env.cr.savepoint():
                     letter._dunning_attach_letter(report)
@@ -519,11 +543,51 @@ class DunningCommunication(models.Model):
                 )
         return rendered
 
-    def _dunning_attach_letter(self, report):
+    def _dunning_letter_reference(self):
+        """The letter's reference, printed under the creditor's header."""
+        self.ensure_one()
+        return f"CT-{self.id:08d}"
+
+    def _dunning_letter_marker_src(self):
+        """The first-page marker of the letters (:data:`LETTER_MARKER_SRC`)."""
+        return LETTER_MARKER_SRC
+
+    def _dunning_letters_pdf(self, report):
+        """One PDF of the letters of ``self``, from one wkhtmltopdf run over
+        one HTML document (a page break between letters)."""
+        html = report._render_qweb_html(report, self.ids)[0]
+        bodies, res_ids, _header, _footer, paper_args = report._prepare_html(
+            html, report_model=self._name
+        )
+        if res_ids != self.ids:
+            raise ValueError("the letters' document has not one part per letter")
+        return report._run_wkhtmltopdf(
+            [_merge_bodies(bodies)],
+            report_ref=report,
+            specific_paperformat_args=paper_args,
+        )
+
+    def _dunning_render_letter_batch(self, report):
+        """Render the letters of ``self`` with ONE wkhtmltopdf run and attach
+        each letter's pages to it.
+
+        :raises ValueError: when the PDF cannot be split per letter."""
+        pdf = self._dunning_letters_pdf(report)
+        parts = _split_letters(pdf, len(self))
+        if parts is None:
+            raise ValueError("the letters' PDF cannot be split per letter")
+        for letter, content in zip(self, parts, strict=True):
+            letter._dunning_attach_letter(report, content)
+
+    def _dunning_attach_letter(self, report, content=None):
+        """Attach the letter's PDF: ``content`` when rendered in a batch,
+        else rendered now by Odoo's report (one wkhtmltopdf run)."""
         self.ensure_one()
         attachment = report.retrieve_attachment(self)
         if not attachment:
-            content, kind = report._render_qweb_pdf(report, self.ids)
+            kind = "pdf"
+            if content is None:
+                content, kind = report._render_qweb_pdf(report, self.ids)
             # Odoo renders HTML, and stores nothing, when running tests.
             attachment = report.retrieve_attachment(self) or self.env[
                 "ir.attachment"
@@ -609,21 +673,66 @@ class DunningCommunication(models.Model):
         )
 
 
-@functools.cache
-def _wkhtmltopdf_renders_batches():
-    """Whether wkhtmltopdf renders several documents in one run: only builds
-    with patched Qt do (Debian's does not and exits with an error)."""
-    try:
-        version = subprocess.run(
-            [_get_wkhtmltopdf_bin(), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+def _renders_pdf(env):
+    """Whether reports render PDFs here: Odoo renders HTML instead when
+    running tests (unless asked with ``force_report_rendering``) and when
+    wkhtmltopdf is missing."""
+    if (
+        tools.config["test_enable"] or tools.config["test_file"]
+    ) and not env.context.get("force_report_rendering"):
         return False
-    return "patched qt" in version.lower()
+    return env["ir.actions.report"].get_wkhtmltopdf_state() == "ok"
+
+
+def _merge_bodies(bodies):
+    """One HTML document holding the given report bodies (full documents of
+    ``web.minimal_layout``), each on a new page."""
+    documents = [lxml.html.document_fromstring(body) for body in bodies]
+    merged = documents[0]
+    target = merged.body
+    for document in documents[1:]:
+        target.append(
+            lxml.html.fragment_fromstring(
+                '<div style="page-break-before: always;"></div>'
+            )
+        )
+        for node in list(document.body):
+            target.append(node)
+    return lxml.html.tostring(merged, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _is_letter_start(page):
+    """Whether ``page`` shows the letters' first-page marker."""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources else None
+    for xobject in (xobjects.get_object() if xobjects else {}).values():
+        xobject = xobject.get_object()
+        if (xobject.get("/Width"), xobject.get("/Height")) == LETTER_MARKER_SIZE:
+            return True
+    return False
+
+
+def _split_letters(pdf, count):
+    """Split ``pdf`` (bytes), ``count`` letters in order, into one PDF per
+    letter: a letter starts on each page showing the first-page marker.
+    Returns the PDFs in order, or None when the first page is not a letter's
+    or the markers found are not ``count``."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    starts = [
+        number for number, page in enumerate(reader.pages) if _is_letter_start(page)
+    ]
+    if len(starts) != count or not starts or starts[0] != 0:
+        return None
+    parts = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(reader.pages)
+        writer = PdfFileWriter()
+        for number in range(start, end):
+            writer.addPage(reader.getPage(number))
+        stream = io.BytesIO()
+        writer.write(stream)
+        parts.append(stream.getvalue())
+    return parts
 
 
 def _pct(value):
