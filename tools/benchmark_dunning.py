@@ -51,6 +51,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import benchmark_peer
 import odoo_env
 from odoo_env import REPO, SetupError
 
@@ -102,9 +103,12 @@ def _find_odoo():
     return env, package_dir
 
 
-def _odoo_args(package_dir, db_args, data_dir):
+def _odoo_args(package_dir, db_args, data_dir, extra_addons=None):
+    addons_path = odoo_env.addons_path(package_dir)
+    if extra_addons:
+        addons_path += f",{extra_addons}"
     return [
-        f"--addons-path={odoo_env.addons_path(package_dir)}",
+        f"--addons-path={addons_path}",
         *db_args,
         f"--data-dir={data_dir}",
         "--log-level=warn",
@@ -131,20 +135,23 @@ def _drop_database(name):
                 cr.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
-def _install(env, odoo_args, dbname):
-    """A fresh database with dunning_br and no demo data (Odoo CLI)."""
+def _install(env, odoo_args, dbname, modules=("dunning_br",)):
+    """A fresh database with dunning_br (and, with ``--peer``, OCA's
+    account_credit_control) and no demo data (Odoo CLI)."""
     _drop_database(dbname)
     cmd = odoo_env.odoo_command(
         *odoo_args,
         f"--database={dbname}",
-        "--init=dunning_br",
+        f"--init={','.join(modules)}",
         "--without-demo=all",
         "--stop-after-init",
     )
     start = time.perf_counter()
     result = subprocess.run(cmd, env=env, cwd=REPO, check=False)
     if result.returncode:
-        raise SetupError(f"installing dunning_br failed (exit {result.returncode})")
+        raise SetupError(
+            f"installing {', '.join(modules)} failed (exit {result.returncode})"
+        )
     return time.perf_counter() - start
 
 
@@ -1089,6 +1096,13 @@ def _parse_args():
         help="do not run the letters' PDF job after each run",
     )
     parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="also install OCA's account_credit_control (requirements-bench.txt) "
+        "in the same database and time its first round on the same day, side "
+        "by side with ours",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the databases (external server)"
     )
     return parser.parse_args()
@@ -1155,7 +1169,16 @@ def benchmark(options, env, package_dir, db_args, data_dir):
 
     dbname = options.database or f"dunning_br_bench_{options.installments}"
     copy = f"{dbname}_concurrent"
-    odoo_args = _odoo_args(package_dir, db_args, data_dir)
+    peer_addons = None
+    if options.peer:
+        print("installing the peer from requirements-bench.txt", flush=True)
+        try:
+            peer_addons = benchmark_peer.install_peer(
+                data_dir / "peer", REPO / "requirements-bench.txt"
+            )
+        except RuntimeError as error:
+            raise SetupError(f"--peer: {error}") from error
+    odoo_args = _odoo_args(package_dir, db_args, data_dir, peer_addons)
     odoo.tools.config.parse_config(
         [*odoo_args, f"--database={dbname}"], setup_logging=True
     )
@@ -1167,8 +1190,11 @@ def benchmark(options, env, package_dir, db_args, data_dir):
         "code": _code_version(),
         "installments_requested": options.installments,
     }
-    print(f"installing dunning_br (no demo data) in {dbname}", flush=True)
-    report["install_s"] = round(_install(env, odoo_args, dbname), 1)
+    modules = ["dunning_br"]
+    if options.peer:
+        modules.append(benchmark_peer.PEER_MODULE)
+    print(f"installing {', '.join(modules)} (no demo data) in {dbname}", flush=True)
+    report["install_s"] = round(_install(env, odoo_args, dbname, modules), 1)
     try:
         registry = Registry(dbname)
         print(f"generating {options.installments:,} installments", flush=True)
@@ -1211,6 +1237,18 @@ def benchmark(options, env, package_dir, db_args, data_dir):
                 run["installments"] = data["installments"]
                 runs.append(run)
             report["runs"] = runs
+            if options.peer:
+                print(
+                    f"running account_credit_control's first round on {options.day}",
+                    flush=True,
+                )
+                report["peer"] = benchmark_peer.run_peer(
+                    registry, data["company_id"], options.day, _new_env, _maxrss_mb
+                )
+                rows, ratios, sent = benchmark_peer.side_by_side(
+                    runs[0], report["peer"]
+                )
+                report["side_by_side"] = {"rows": rows, "ratios": ratios, "sent": sent}
             report["wkhtmltopdf_warnings_hidden"] = _HideWkhtmltopdfWarnings.count
             if options.concurrent:
                 print("running (a) in two processes at once", flush=True)
@@ -1228,6 +1266,8 @@ def _print_report(report):
     print("\n" + _table(report["runs"]))
     for run in report["runs"]:
         _print_details(run)
+    if report.get("peer"):
+        benchmark_peer.print_side_by_side(report["runs"][0], report["peer"])
     concurrent = report.get("concurrent")
     if concurrent:
         print("\n(a) in two processes at once:")
