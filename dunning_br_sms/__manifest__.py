@@ -11,8 +11,10 @@
     "depends": ["dunning_br", "sms"],
     "external_dependencies": {"python": ["cobranca", "phonenumbers", "gsm0338"]},
     "data": [
+        "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/sms_template_data.xml",
+        "wizards/dunning_sms_preview_views.xml",
         "views/dunning_policy_views.xml",
         "views/res_company_views.xml",
         "views/dunning_communication_views.xml",

@@ -273,3 +273,20 @@ class TestDunningSmsChannel(DunningCommon):
                     "dunning_sms_saturday_to": 8.0,
                 }
             )
+
+    @freeze_time(FRIDAY_MORNING)
+    def test_preview_shows_the_text_segments_and_encoding(self):
+        customer = self._customer("Prévia", mobile="(11) 98765-4321")
+        self._invoice(customer, DUE)
+        self._run()
+        message = self._sms_to(customer).dunning_communication_id
+        preview = self.env["dunning.sms.preview"].create(
+            {"step_id": self.step_sms.id, "communication_id": message.id}
+        )
+        self.assertEqual(preview.body, message.sms_body)
+        self.assertEqual(
+            (preview.encoding, preview.segments), ("GSM-7", message.sms_segments)
+        )
+        sample = self.env["dunning.sms.preview"].create({"step_id": self.step_sms.id})
+        self.assertIn("X" * 20, sample.body)
+        self.assertLessEqual(sample.segments, self.step_sms.sms_max_segments)
