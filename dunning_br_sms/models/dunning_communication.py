@@ -77,12 +77,12 @@ class DunningCommunication(models.Model):
         outside the company's contact hours, keep them scheduled for when they
         open. A legally required notice to a customer who refused SMS, or has
         no mobile, goes by e-mail or letter instead."""
-        self._dunning_note_lang_fallback()
         failures = {}
         fallback = self.filtered(lambda c: c._dunning_sms_needs_fallback())
         if fallback:
             failures.update(fallback._dunning_sms_fallback())
         todo = self - fallback
+        todo._dunning_note_lang_fallback()
         now = fields.Datetime.now()
         for company in todo.company_id:
             release_at = company._dunning_sms_next_contact_time(now)
@@ -131,6 +131,9 @@ class DunningCommunication(models.Model):
             done = messages.filtered(lambda c: c.id not in failures)
             done.write({"sms_fallback_channel": channel, "sms_state": "fallback"})
         notes = {}
+        channels = dict(
+            self._fields["sms_fallback_channel"]._description_selection(self.env)
+        )
         for message in self.filtered(lambda c: c.id not in failures):
             partner = message.partner_id
             why = (
@@ -138,9 +141,7 @@ class DunningCommunication(models.Model):
                 if partner._dunning_opted_out("sms")
                 else self.env._("the customer has no mobile number")
             )
-            how = dict(self._fields["sms_fallback_channel"]._description_selection(self.env))[
-                message.sms_fallback_channel
-            ]
+            how = channels[message.sms_fallback_channel]
             notes[message.id] = self.env._(
                 "Legally required notice sent by %(channel)s instead of SMS: %(why)s.",
                 channel=how,

@@ -134,8 +134,11 @@ class TestDunningSmsChannel(DunningCommon):
         self.assertEqual(letter.sms_fallback_channel, "letter")
         self.assertEqual(letter.letter_state, "to_render")
         self.assertFalse(self._sms_to(by_mail) | self._sms_to(by_letter))
+        # The note says so (in the company's language).
         self.assertTrue(
-            mail.message_ids.filtered(lambda m: "instead of SMS" in (m.body or ""))
+            mail.message_ids.filtered(
+                lambda m: m.message_type == "notification" and "SMS:" in (m.body or "")
+            )
         )
 
     def test_outside_the_contact_hours_the_sms_waits_for_them(self):
@@ -195,8 +198,9 @@ class TestDunningSmsChannel(DunningCommon):
             self._run()
         history = self._history(move)
         self.assertEqual(history.state, "failed")
-        self.assertIn("segments", history.failure_reason)
-        self.assertIn("never cut", history.failure_reason)
+        # "... 3 segments: more than the 1 segments allowed", in the
+        # company's language.
+        self.assertRegex(history.failure_reason, r"GSM-7, 3 \w+: .* 1 \w+ ")
         self.assertFalse(self._sms_to(customer))
 
     @freeze_time(FRIDAY_MORNING)
