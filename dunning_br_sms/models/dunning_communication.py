@@ -96,9 +96,9 @@ class DunningCommunication(models.Model):
             )
             scheduled = batch.filtered(lambda c: c.sms_state == "scheduled")
             if scheduled:
-                self.env.ref("dunning_br_sms.ir_cron_dunning_sms_release").sudo()._trigger(
-                    release_at
-                )
+                self.env.ref(
+                    "dunning_br_sms.ir_cron_dunning_sms_release"
+                ).sudo()._trigger(release_at)
         if todo.filtered(lambda c: c.sms_state == "queued"):
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
         return failures
@@ -117,9 +117,11 @@ class DunningCommunication(models.Model):
         template, to a customer with an e-mail who did not refuse them), the
         others by letter, and say so in their chatter."""
         by_email = self.filtered(
-            lambda c: c.step_id.mail_template_id
-            and c.partner_id.email
-            and not c.partner_id._dunning_opted_out("email")
+            lambda c: (
+                c.step_id.mail_template_id
+                and c.partner_id.email
+                and not c.partner_id._dunning_opted_out("email")
+            )
         )
         by_letter = self - by_email
         failures = {}

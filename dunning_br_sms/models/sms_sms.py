@@ -49,7 +49,9 @@ class SmsSms(models.Model):
         """Follow the state of the collection SMS of ``self`` in their
         reminders, collection history and customers' chatter: queued → sent →
         delivered, or failed with the provider's reason."""
-        failure_types = dict(self._fields["failure_type"]._description_selection(self.env))
+        failure_types = dict(
+            self._fields["failure_type"]._description_selection(self.env)
+        )
         for sms in self.sudo().filtered("dunning_communication_id"):
             state = self._DUNNING_SMS_STATES.get(sms.state)
             if not state:

@@ -188,7 +188,8 @@ class TestDunningSmsChannel(DunningCommon):
             {
                 "name": "Nome",
                 "model_id": self.env.ref("dunning_br.model_dunning_communication").id,
-                "body": "{{ object.partner_id.name }}: {{ object._dunning_portal_url() }}",
+                "body": "{{ object.partner_id.name }}: "
+                "{{ object._dunning_portal_url() }}",
             }
         )
         self.step_sms.write({"sms_template_id": long_name.id, "sms_max_segments": 1})

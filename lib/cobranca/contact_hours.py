@@ -22,6 +22,7 @@ keeps its ``tzinfo``; the arithmetic is on the wall clock).
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from .calendar import BankCalendar
 
@@ -92,7 +93,7 @@ def check_windows(windows: Iterable[ContactWindow]) -> tuple[ContactWindow, ...]
     for window in result:
         if not isinstance(window, ContactWindow):
             raise ContactHoursError(f"not a ContactWindow: {window!r}")
-    for first, second in zip(result, result[1:], strict=False):
+    for first, second in pairwise(result):
         if first.weekday == second.weekday and (
             first.end is None or second.start < first.end
         ):
@@ -109,9 +110,7 @@ class _Holidays:
     def __init__(self, holidays: BankCalendar | Collection[date] | None) -> None:
         self._calendar = holidays if isinstance(holidays, BankCalendar) else None
         self._dates = (
-            frozenset()
-            if holidays is None or self._calendar
-            else frozenset(holidays)
+            frozenset() if holidays is None or self._calendar else frozenset(holidays)
         )
         self._years: dict[int, set[date]] = {}
 

@@ -125,9 +125,7 @@ def sms_segments(text: str) -> SmsSegments:
     length = sum(units)
     if length <= single:
         count = 1 if length else 0
-        return SmsSegments(
-            encoding, count, length, len(text), single, single - length
-        )
+        return SmsSegments(encoding, count, length, len(text), single, single - length)
     count, used = 1, 0
     for size in units:
         if used + size > multi:

@@ -96,8 +96,10 @@ def test_next_contact_time_is_the_first_open_moment(moment):
     assert is_contact_time(result, DEFAULT_WINDOWS, CAL)
     assert result.weekday() != SUNDAY
     assert result.date() not in CAL.holidays_in_year(result.year)
-    assert time(8) <= result.time() < (
-        time(14) if result.weekday() == SATURDAY else time(20)
+    assert (
+        time(8)
+        <= result.time()
+        < (time(14) if result.weekday() == SATURDAY else time(20))
     )
     if result != moment:
         # A window start, and nothing open between the two (checked by the

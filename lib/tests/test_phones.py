@@ -65,7 +65,9 @@ def test_any_text_is_classified(raw):
 @given(
     st.sampled_from([11, 21, 31, 61, 71, 81, 91, 99]),
     st.integers(10_000_000, 99_999_999),
-    st.sampled_from(["{d} 9{n}", "({d}) 9{n}", "0{d}9{n}", "+55 {d} 9{n}", "0 21 {d} 9{n}"]),
+    st.sampled_from(
+        ["{d} 9{n}", "({d}) 9{n}", "0{d}9{n}", "+55 {d} 9{n}", "0 21 {d} 9{n}"]
+    ),
 )
 def test_written_forms_of_a_mobile(ddd, number, form):
     raw = form.format(d=ddd, n=number)
