@@ -1,0 +1,1 @@
+from . import dunning_sms_preview
