@@ -234,7 +234,12 @@ class ZenviaClient(_Client):
     SEND_PATH = "/v2/channels/sms/messages"
 
     def __init__(
-        self, token: str, sender: str, base_url=BASE_URL, timeout=DEFAULT_TIMEOUT, session=None
+        self,
+        token: str,
+        sender: str,
+        base_url=BASE_URL,
+        timeout=DEFAULT_TIMEOUT,
+        session=None,
     ):
         if not token:
             raise ValueError("Zenvia needs an API token")
@@ -288,9 +293,11 @@ class ZenviaClient(_Client):
                     for cause in status.get("causes") or []
                     if isinstance(cause, dict)
                 ]
-                reason = "; ".join(c for c in causes if c) or status.get(
-                    "description"
-                ) or status["code"]
+                reason = (
+                    "; ".join(c for c in causes if c)
+                    or status.get("description")
+                    or status["code"]
+                )
             return DeliveryReport(str(event["messageId"]), state, reason)
         if event["type"] == "MESSAGE":
             message = event.get("message")
@@ -438,7 +445,7 @@ GENERIC_STATES = {
 }
 
 PLACEHOLDERS = ("to", "text", "reference")
-_PLACEHOLDER = re.compile(r"\{(%s)\}" % "|".join(PLACEHOLDERS))
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
 
 def render_body_template(template: str, values: Mapping[str, str]):
@@ -513,7 +520,9 @@ class GenericHttpClient(_Client):
         )
         message_id = json_path(payload, self.id_path)
         if message_id in (None, ""):
-            raise GatewayRejected(f"the gateway answered without an id at {self.id_path!r}")
+            raise GatewayRejected(
+                f"the gateway answered without an id at {self.id_path!r}"
+            )
         return str(message_id)
 
     @staticmethod
@@ -539,4 +548,6 @@ class GenericHttpClient(_Client):
     def parse_inbound(payload) -> InboundMessage:
         if not isinstance(payload, dict) or not payload.get("from"):
             raise WebhookRejected("inbound message without from")
-        return InboundMessage(_e164(str(payload["from"])), str(payload.get("text") or ""))
+        return InboundMessage(
+            _e164(str(payload["from"])), str(payload.get("text") or "")
+        )

@@ -123,7 +123,9 @@ def test_twilio_signature_matches_twilios_published_example():
     }
     assert twilio_signature("12345", url, params) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
     assert verify_twilio_signature("12345", url, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
-    assert not verify_twilio_signature("54321", url, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+    assert not verify_twilio_signature(
+        "54321", url, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    )
     assert not verify_twilio_signature(
         "12345", url, {**params, "Digits": "9"}, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
     )
@@ -141,7 +143,9 @@ def test_twilio_signature_pairs_and_mapping_agree():
 
 
 def test_zenvia_send_reaches_the_gateway_with_token_and_body(gateways):
-    message_id = zenvia(gateways).send("+55 (11) 98765-4321", "Olá, fatura vencida", "ref1")
+    message_id = zenvia(gateways).send(
+        "+55 (11) 98765-4321", "Olá, fatura vencida", "ref1"
+    )
     message = gateways.message(message_id)
     assert message.to == "5511987654321"
     assert message.sender == "cobranca"
@@ -271,7 +275,11 @@ def test_zenvia_events_not_understood_are_rejected():
         ZenviaClient.parse_event({"type": "MESSAGE_STATUS"})
     assert (
         ZenviaClient.parse_event(
-            {"type": "MESSAGE_STATUS", "messageId": "x", "messageStatus": {"code": "CLICKED"}}
+            {
+                "type": "MESSAGE_STATUS",
+                "messageId": "x",
+                "messageStatus": {"code": "CLICKED"},
+            }
         )
         is None
     )
@@ -303,7 +311,9 @@ def test_twilio_forged_callback_fails_verification(gateways, receiver):
     _path, headers, body = receiver.posts[0]
     form = _form(body)
     signature = headers["X-Twilio-Signature"]
-    assert not verify_twilio_signature(gateways.twilio_token, receiver.url, form, signature)
+    assert not verify_twilio_signature(
+        gateways.twilio_token, receiver.url, form, signature
+    )
     # the right signature over another URL or another body does not pass either
     gateways.deliver(sid, "delivered")
     _path, headers, body = receiver.posts[1]
@@ -314,21 +324,29 @@ def test_twilio_forged_callback_fails_verification(gateways, receiver):
         gateways.twilio_token, receiver.url + "&x=1", form, signature
     )
     assert not verify_twilio_signature(
-        gateways.twilio_token, receiver.url, {**form, "MessageStatus": "failed"}, signature
+        gateways.twilio_token,
+        receiver.url,
+        {**form, "MessageStatus": "failed"},
+        signature,
     )
 
 
 def test_twilio_inbound(gateways, receiver):
-    gateways.inbound("twilio", "+5511987654321", "PARE", receiver.url, to="+15005550006")
+    gateways.inbound(
+        "twilio", "+5511987654321", "PARE", receiver.url, to="+15005550006"
+    )
     _path, headers, body = receiver.posts[0]
     form = _form(body)
     assert verify_twilio_signature(
         gateways.twilio_token, receiver.url, form, headers["X-Twilio-Signature"]
     )
     assert TwilioClient.parse_inbound(form) == InboundMessage("+5511987654321", "PARE")
-    assert TwilioClient.parse_status_callback(
-        {"MessageSid": "SM1", "MessageStatus": "queued"}
-    ) is None
+    assert (
+        TwilioClient.parse_status_callback(
+            {"MessageSid": "SM1", "MessageStatus": "queued"}
+        )
+        is None
+    )
 
 
 def test_generic_report(gateways, receiver):

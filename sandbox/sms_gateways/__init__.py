@@ -175,9 +175,11 @@ class SmsGatewaySandbox:
         ``token`` signs Twilio reports with another Auth Token (a forgery)."""
         message = self.message(message_id)
         if message.kind == "zenvia":
-            code = {"sent": "SENT", "delivered": "DELIVERED", "failed": "NOT_DELIVERED"}[
-                state
-            ]
+            code = {
+                "sent": "SENT",
+                "delivered": "DELIVERED",
+                "failed": "NOT_DELIVERED",
+            }[state]
             status = {"timestamp": _now(), "code": code, "description": code.title()}
             if state == "failed":
                 status["causes"] = [
@@ -199,9 +201,11 @@ class SmsGatewaySandbox:
             }
             return self._post_json(url or self.zenvia_webhook_url, event)
         if message.kind == "twilio":
-            status = {"sent": "sent", "delivered": "delivered", "failed": "undelivered"}[
-                state
-            ]
+            status = {
+                "sent": "sent",
+                "delivered": "delivered",
+                "failed": "undelivered",
+            }[state]
             form = {
                 "AccountSid": self.twilio_sid,
                 "ApiVersion": "2010-04-01",
@@ -309,16 +313,24 @@ class SmsGatewaySandbox:
             return status or 503, "text/plain", "Service Unavailable"
         status = status or 400
         if kind == "twilio":
-            return status, "application/json", {
-                "code": 21211,
-                "message": "The 'To' number is not a valid phone number.",
-                "more_info": "https://www.twilio.com/docs/errors/21211",
-                "status": status,
-            }
-        return status, "application/json", {
-            "code": "VALIDATION_ERROR",
-            "message": "Invalid destination number",
-        }
+            return (
+                status,
+                "application/json",
+                {
+                    "code": 21211,
+                    "message": "The 'To' number is not a valid phone number.",
+                    "more_info": "https://www.twilio.com/docs/errors/21211",
+                    "status": status,
+                },
+            )
+        return (
+            status,
+            "application/json",
+            {
+                "code": "VALIDATION_ERROR",
+                "message": "Invalid destination number",
+            },
+        )
 
     @staticmethod
     def _json(body):
@@ -329,10 +341,14 @@ class SmsGatewaySandbox:
 
     def _send_zenvia(self, headers, body, _match):
         if headers.get("X-API-TOKEN") != self.zenvia_token:
-            return 401, "application/json", {
-                "code": "UNAUTHORIZED",
-                "message": "Invalid or missing API token",
-            }
+            return (
+                401,
+                "application/json",
+                {
+                    "code": "UNAUTHORIZED",
+                    "message": "Invalid or missing API token",
+                },
+            )
         data = self._json(body)
         problems = []
         if not isinstance(data, dict):
@@ -349,11 +365,18 @@ class SmsGatewaySandbox:
         ):
             problems.append("contents must be a list of text contents")
         if problems:
-            return 400, "application/json", {
-                "code": "VALIDATION_ERROR",
-                "message": "Validation error",
-                "details": [{"code": "INVALID", "path": "body", "message": p} for p in problems],
-            }
+            return (
+                400,
+                "application/json",
+                {
+                    "code": "VALIDATION_ERROR",
+                    "message": "Validation error",
+                    "details": [
+                        {"code": "INVALID", "path": "body", "message": p}
+                        for p in problems
+                    ],
+                },
+            )
         message = SandboxMessage(
             "zenvia",
             str(uuid.uuid4()),
@@ -364,15 +387,19 @@ class SmsGatewaySandbox:
             headers=dict(headers),
         )
         self.messages.append(message)
-        return 200, "application/json", {
-            "id": message.id,
-            "from": message.sender,
-            "to": message.to,
-            "direction": "OUT",
-            "channel": "sms",
-            "contents": contents,
-            "timestamp": _now(),
-        }
+        return (
+            200,
+            "application/json",
+            {
+                "id": message.id,
+                "from": message.sender,
+                "to": message.to,
+                "direction": "OUT",
+                "channel": "sms",
+                "contents": contents,
+                "timestamp": _now(),
+            },
+        )
 
     def _send_twilio(self, headers, body, match):
         expected = base64.b64encode(
@@ -381,12 +408,16 @@ class SmsGatewaySandbox:
         if match["sid"] != self.twilio_sid or headers.get("Authorization") != (
             f"Basic {expected}"
         ):
-            return 401, "application/json", {
-                "code": 20003,
-                "message": "Authenticate",
-                "more_info": "https://www.twilio.com/docs/errors/20003",
-                "status": 401,
-            }
+            return (
+                401,
+                "application/json",
+                {
+                    "code": 20003,
+                    "message": "Authenticate",
+                    "more_info": "https://www.twilio.com/docs/errors/20003",
+                    "status": 401,
+                },
+            )
         form = dict(parse_qsl(body.decode(), keep_blank_values=True))
         error = None
         if not re.fullmatch(r"\+\d{10,15}", form.get("To", "")):
@@ -396,12 +427,16 @@ class SmsGatewaySandbox:
         elif not form.get("Body"):
             error = (21602, "Message body is required.")
         if error:
-            return 400, "application/json", {
-                "code": error[0],
-                "message": error[1],
-                "more_info": f"https://www.twilio.com/docs/errors/{error[0]}",
-                "status": 400,
-            }
+            return (
+                400,
+                "application/json",
+                {
+                    "code": error[0],
+                    "message": error[1],
+                    "more_info": f"https://www.twilio.com/docs/errors/{error[0]}",
+                    "status": 400,
+                },
+            )
         message = SandboxMessage(
             "twilio",
             "SM" + uuid.uuid4().hex,
@@ -412,18 +447,22 @@ class SmsGatewaySandbox:
             headers=dict(headers),
         )
         self.messages.append(message)
-        return 201, "application/json", {
-            "account_sid": self.twilio_sid,
-            "api_version": "2010-04-01",
-            "body": message.text,
-            "from": form.get("From"),
-            "messaging_service_sid": form.get("MessagingServiceSid"),
-            "sid": message.id,
-            "status": "queued",
-            "to": message.to,
-            "error_code": None,
-            "error_message": None,
-        }
+        return (
+            201,
+            "application/json",
+            {
+                "account_sid": self.twilio_sid,
+                "api_version": "2010-04-01",
+                "body": message.text,
+                "from": form.get("From"),
+                "messaging_service_sid": form.get("MessagingServiceSid"),
+                "sid": message.id,
+                "status": "queued",
+                "to": message.to,
+                "error_code": None,
+                "error_message": None,
+            },
+        )
 
     def _send_generic(self, headers, body, _match):
         if headers.get("Authorization") != f"Bearer {self.generic_token}":
@@ -441,7 +480,11 @@ class SmsGatewaySandbox:
             headers=dict(headers),
         )
         self.messages.append(message)
-        return 201, "application/json", {"data": {"id": message.id, "status": "accepted"}}
+        return (
+            201,
+            "application/json",
+            {"data": {"id": message.id, "status": "accepted"}},
+        )
 
     def _control(self, method, target, body):
         data = self._json(body) or {}
@@ -482,7 +525,11 @@ class _Handler(BaseHTTPRequestHandler):
         status, content_type, payload = self.sandbox.handle(
             self.command, self.path, headers, body
         )
-        data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+        data = (
+            payload.encode()
+            if isinstance(payload, str)
+            else json.dumps(payload).encode()
+        )
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)

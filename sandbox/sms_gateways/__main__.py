@@ -46,18 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     sandbox.start()
+    origin = sandbox.origin
+    twilio_url = f"{origin}/2010-04-01/Accounts/{args.twilio_sid}/Messages.json"
+    deliver = '{"id": "<id>", "status": "delivered"}'
+    reply = '{"from": "+5511987654321", "text": "SAIR"}'
     lines = [
         "SMS gateways sandbox",
-        f"  Zenvia:  {sandbox.origin}/v2/channels/sms/messages "
-        f"(X-API-TOKEN: {args.zenvia_token})",
-        f"  Twilio:  {sandbox.origin}/2010-04-01/Accounts/{args.twilio_sid}/Messages.json "
-        f"(auth token {args.twilio_token})",
-        f"  generic: {sandbox.generic_url} (Bearer {args.generic_token})",
-        f"  messages: curl {sandbox.origin}/sandbox/messages",
-        f"  deliver:  curl -d '{{\"id\": \"<id>\", \"status\": \"delivered\"}}' "
-        f"{sandbox.origin}/sandbox/deliver",
-        f"  reply:    curl -d '{{\"from\": \"+5511987654321\", \"text\": \"SAIR\"}}' "
-        f"{sandbox.origin}/sandbox/inbound",
+        f"  Zenvia:   {origin}/v2/channels/sms/messages (token {args.zenvia_token})",
+        f"  Twilio:   {twilio_url} (auth token {args.twilio_token})",
+        f"  generic:  {sandbox.generic_url} (Bearer {args.generic_token})",
+        f"  messages: curl {origin}/sandbox/messages",
+        f"  deliver:  curl -d '{deliver}' {origin}/sandbox/deliver",
+        f"  reply:    curl -d '{reply}' {origin}/sandbox/inbound",
         "Ctrl-C to stop.",
     ]
     print("\n".join(lines), flush=True)
