@@ -9,7 +9,13 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["dunning_br", "sms"],
-    "external_dependencies": {"python": ["cobranca", "phonenumbers"]},
-    "data": [],
+    "external_dependencies": {"python": ["cobranca", "phonenumbers", "requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/dunning_br_sms_security.xml",
+        "views/dunning_sms_gateway_views.xml",
+        "views/sms_sms_views.xml",
+    ],
+    "demo": ["demo/dunning_sms_gateway_demo.xml"],
     "installable": True,
 }

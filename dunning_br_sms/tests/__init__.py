@@ -1,1 +1,2 @@
 from . import test_dunning_br_sms_setup
+from . import test_sms_gateway
