@@ -70,9 +70,7 @@ class DunningSmsWebhook(http.Controller):
         if not sms_gateways.verify_twilio_signature(
             gateway.api_token or "", url, form, signature
         ):
-            _logger.info(
-                "SMS gateway %s: Twilio call with a bad signature", gateway.id
-            )
+            _logger.info("SMS gateway %s: Twilio call with a bad signature", gateway.id)
             raise Forbidden()
         values = dict(form)
         try:

@@ -40,7 +40,6 @@ class DunningSmsGateway(models.Model):
         help="Odoo IAP leaves the SMS of the company to Odoo's own SMS service.",
     )
     sender = fields.Char(
-        string="Sender",
         help="Zenvia: the sender id (from) of the account. Twilio: the From number "
         "in E.164 (or set a Messaging Service SID).",
     )

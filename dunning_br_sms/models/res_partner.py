@@ -15,8 +15,10 @@ class ResPartner(models.Model):
         )
         partners.write({"dunning_opt_out_sms": True})
         for partner in partners:
+            # in the customer's language, whoever reports the refusal
+            partner = partner.with_context(lang=partner.lang or self.env.lang)
             partner.message_post(
-                body=self.env._(
+                body=partner.env._(
                     "The customer refused collection SMS (%(origin)s).", origin=source
                 ),
                 subtype_xmlid="mail.mt_note",

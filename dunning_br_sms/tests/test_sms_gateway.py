@@ -165,7 +165,9 @@ class GatewayScenarios:
         self.assertEqual(answer.status_code, 200)
         self.env.invalidate_all()
         self.assertTrue(self.customer.dunning_opt_out_sms)
-        self.assertIn("refused collection SMS", self.customer.message_ids[0].body or "")
+        note = self.customer.message_ids[0].body
+        self.assertIn("Pare, por favor", note)
+        self.assertIn(NUMBER, note)
 
     def test_other_replies_change_nothing(self):
         answer = self.sandbox.inbound(
