@@ -70,6 +70,13 @@ class SmsSms(models.Model):
 
     # --- sending -------------------------------------------------------------------
 
+    def resend_failed(self):
+        """A resent SMS gets its gateway attempts afresh."""
+        self.filtered(lambda sms: sms.state == "error").sudo().write(
+            {"dunning_attempts": 0, "dunning_next_attempt": False}
+        )
+        return super().resend_failed()
+
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         """SMS of a company with a gateway go through it, the others to IAP
         (core, untouched)."""

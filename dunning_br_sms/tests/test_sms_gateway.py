@@ -312,3 +312,17 @@ class TestGatewayRouting(SmsGatewayCase):
         self.assertEqual(
             self.url_open("/dunning_sms/zenvia/999999/x", data="{}").status_code, 403
         )
+
+    def test_resent_after_failing_gets_its_attempts_afresh(self):
+        sms = self._sms()
+        self.sandbox.inject("5xx", count=4)
+        moment = fields.Datetime.now()
+        for wait in (0, 1, 5, 15):
+            moment += timedelta(minutes=wait, seconds=1)
+            with freeze_time(moment):
+                self._process_queue()
+        self.assertEqual(sms.state, "error")
+        sms.resend_failed()  # the gateway is back
+        self.env.invalidate_all()
+        self.assertEqual(sms.state, "pending")
+        self.assertEqual(len(self.sandbox.messages), 1)

@@ -250,13 +250,13 @@ class ZenviaClient(_Client):
         self.sender = sender
 
     def send(self, to: str, text: str, reference: str | None = None) -> str:
+        """``reference`` is not sent: Zenvia's message has no such field (its
+        reports name the message by the ``id`` it answers)."""
         body = {
             "from": self.sender,
             "to": _digits(to),
             "contents": [{"type": "text", "text": text}],
         }
-        if reference:
-            body["externalId"] = reference
         payload = _call(
             self.session,
             "POST",

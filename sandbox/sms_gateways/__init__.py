@@ -383,7 +383,6 @@ class SmsGatewaySandbox:
             data["to"],
             data["from"],
             "".join(c["text"] for c in contents),
-            reference=str(data.get("externalId") or ""),
             headers=dict(headers),
         )
         self.messages.append(message)
