@@ -9,16 +9,21 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["dunning_br", "sms"],
-    "external_dependencies": {"python": ["cobranca", "phonenumbers", "gsm0338"]},
+    "external_dependencies": {
+        "python": ["cobranca", "phonenumbers", "gsm0338", "requests"]
+    },
     "data": [
         "security/ir.model.access.csv",
+        "security/dunning_br_sms_security.xml",
         "data/ir_cron_data.xml",
         "data/sms_template_data.xml",
         "wizards/dunning_sms_preview_views.xml",
         "views/dunning_policy_views.xml",
         "views/res_company_views.xml",
         "views/dunning_communication_views.xml",
+        "views/dunning_sms_gateway_views.xml",
+        "views/sms_sms_views.xml",
     ],
-    "demo": ["demo/dunning_sms_demo.xml"],
+    "demo": ["demo/dunning_sms_gateway_demo.xml", "demo/dunning_sms_demo.xml"],
     "installable": True,
 }

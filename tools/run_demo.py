@@ -9,7 +9,9 @@ pt_BR for every user) with the addons and their demo data, which end with a
 first run of the régua (the collection history), starts the API Pix
 sandbox PSP (``python -m sandbox.pix_psp``, port 8799 or a free one), points
 the demo Pix provider at it, starts a local SMTP server keeping the e-mails in
-``.run/mail``, then runs Odoo.
+``.run/mail`` and a local Zenvia-like SMS gateway (``python -m
+sandbox.sms_gateways``, port 8798 or a free one) that the demo SMS gateway of
+the company uses, then runs Odoo.
 
 ``--prepare`` stops after the database is ready (used by ``make i18n``);
 ``--update`` upgrades the addons of an existing database first;
@@ -31,6 +33,9 @@ PG_PORT = int(os.environ.get("DUNNING_BR_PG_PORT", "54329"))
 HTTP_PORT = int(os.environ.get("DUNNING_BR_HTTP_PORT", "8069"))
 PIX_PORT = int(os.environ.get("DUNNING_BR_PIX_PORT", "8799"))
 SMTP_PORT = int(os.environ.get("DUNNING_BR_SMTP_PORT", "8025"))
+SMS_PORT = int(os.environ.get("DUNNING_BR_SMS_PORT", "8798"))
+# The demo SMS gateway of dunning_br_sms (a Zenvia-like local gateway).
+SMS_GATEWAY = "dunning_br_sms.demo_sms_gateway_zenvia"
 # Credentials of the sandbox PSP, as the demo provider of dunning_br_pix has
 # them (dunning_br_pix/demo/dunning_pix_demo.xml).
 PIX_CLIENT = ("sandbox-client", "sandbox-secret")
@@ -218,6 +223,80 @@ def _configure_pix(env, package_dir, db_args, origin):
         "and its webhook makes the invoice paid."
     )
     return True
+
+
+# Run by the interpreter of Odoo on the demo database: the demo SMS gateway
+# points at the local gateway's port; prints its webhook URL.
+_CONFIGURE_SMS = """
+import json, sys
+import odoo
+from odoo.tools import config
+settings = json.loads(sys.argv[1])
+config.parse_config(sys.argv[2:])
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+with Registry(settings["db"]).cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    gateway = env.ref(settings["gateway"], raise_if_not_found=False)
+    if not gateway:
+        sys.exit(3)
+    gateway.write({"api_url": settings["origin"], "api_token": settings["token"]})
+    cr.commit()
+    print(json.dumps({"company": gateway.company_id.name,
+                      "webhook": gateway.status_webhook_url}))
+"""
+
+
+def _start_sms_gateway(env, package_dir, db_args):
+    """Point the demo SMS gateway at a local Zenvia-like gateway
+    (``python -m sandbox.sms_gateways``) and start it; return its process or
+    None (the demo then runs without SMS gateway: its SMS wait in the queue)."""
+    port = SMS_PORT
+    if odoo_env.wait_for_port(port, 0.1):
+        port = odoo_env.free_port()
+        print(f"port {SMS_PORT} is taken: the SMS gateway uses {port}")
+    origin = f"http://127.0.0.1:{port}"
+    settings = {
+        "db": DB,
+        "gateway": SMS_GATEWAY,
+        "origin": origin,
+        "token": "zenvia-token",
+    }
+    cmd = [sys.executable, "-c", _CONFIGURE_SMS, json.dumps(settings)]
+    cmd += [f"--addons-path={odoo_env.addons_path(package_dir)}", *db_args]
+    result = subprocess.run(
+        cmd, env=env, cwd=REPO, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        print(
+            "make run: the demo SMS gateway was not configured (a database "
+            f"without dunning_br_sms's demo data?):\n{result.stderr}",
+            file=sys.stderr,
+        )
+        return None
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    webhook = shown["webhook"].replace(
+        shown["webhook"].split("/dunning_sms/")[0], f"http://127.0.0.1:{HTTP_PORT}"
+    )
+    cmd = [sys.executable, "-m", "sandbox.sms_gateways", f"--port={port}"]
+    cmd += [f"--zenvia-webhook-url={webhook}"]
+    print("$ " + " ".join(cmd), flush=True)
+    process = subprocess.Popen(cmd, env=env, cwd=REPO)
+    if not odoo_env.wait_for_port(port, 15) or process.poll() is not None:
+        _stop(process)
+        print(
+            "make run: the local SMS gateway did not start (see its output "
+            "above); the demo's SMS wait in the queue.",
+            file=sys.stderr,
+        )
+        return None
+    print(
+        f"SMS: the SMS of {shown['company']} go to the local Zenvia-like gateway "
+        f"at {origin} (messages: {origin}/sandbox/messages; deliver one with "
+        f'POST {origin}/sandbox/deliver {{"id": ...}}; a reply "SAIR" with '
+        f"POST {origin}/sandbox/inbound)."
+    )
+    return process
 
 
 def _start_smtp_sink(env):
@@ -417,6 +496,7 @@ def main():
         cluster = None
         pix_sandbox = None
         smtp_sink = None
+        sms_gateway = None
         if odoo_env.external_postgres_configured():
             db_args = odoo_env.db_args_from_env()
         else:
@@ -459,6 +539,7 @@ def main():
             if pix_sandbox is not None:
                 _configure_pix(env, package_dir, db_args, pix_origin)
             smtp_sink, smtp_args = _start_smtp_sink(env)
+            sms_gateway = _start_sms_gateway(env, package_dir, db_args)
             print(
                 f"\nOpen http://127.0.0.1:{HTTP_PORT}/web/login and sign in as "
                 f"admin / admin (database {DB}; the customer's side: "
@@ -479,6 +560,7 @@ def main():
         finally:
             _stop(pix_sandbox)
             _stop(smtp_sink)
+            _stop(sms_gateway)
             if cluster is not None:
                 cluster.stop()
     except SetupError as err:

@@ -3,6 +3,7 @@ from . import dunning_engine
 from . import dunning_history
 from . import dunning_policy
 from . import dunning_policy_step
+from . import dunning_sms_gateway
 from . import res_company
 from . import res_partner
 from . import sms_sms

@@ -36,14 +36,14 @@ class ResPartner(models.Model):
                 }
             )
             waiting._dunning_sms_status_changed()
-        if todo:
-            todo._message_log_batch(
-                bodies=dict.fromkeys(
-                    todo.ids,
-                    self.env._(
-                        "The customer refused collection text messages (%(origin)s).",
-                        origin=source,
-                    ),
+        for partner in todo:
+            # In the customer's language, whoever reports the refusal (the
+            # gateway's webhook runs as the public user).
+            partner = partner.with_context(lang=partner.lang or self.env.lang)
+            partner._message_log(
+                body=partner.env._(
+                    "The customer refused collection text messages (%(origin)s).",
+                    origin=source,
                 )
             )
         return todo
