@@ -1,6 +1,7 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
+import json
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,10 +10,8 @@ import openpyxl
 from cobranca.charges import compute_late_charges
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
-
-from odoo.addons.web.controllers.export import ExcelExport
+from odoo import Command, http
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .report_common import ReportCommon
 
@@ -171,10 +170,10 @@ class TestReportAging(ReportCommon):
         self.assertEqual(checked, 300)
 
     @freeze_time(TODAY)
-    def test_companies_currencies_export(self):
+    def test_companies_currencies(self):
         """A user sees the aging of their companies only (record rule); an
         installment in another currency is left out, as the régua leaves it
-        out; the list exports to XLSX through Odoo's export."""
+        out."""
         other = self.setup_other_company(name="Filial Sul")["company"]
         other.dunning_policy_id = self._create_policy(other)
         mine = self._invoice_on(self.aurora, "2026-02-01", "2026-02-13", 1000.0)
@@ -199,14 +198,57 @@ class TestReportAging(ReportCommon):
             allowed_company_ids=[self.company.id, other.id]
         )
         self.assertEqual(both.search([("move_id", "in", moves.ids)]).move_id, mine | theirs)
-        # XLSX through the web client's export (fields as the dialog sends them).
-        rows = report.search([("move_id", "=", mine.id)])
+
+
+@tagged("post_install", "-at_install")
+class TestReportExport(ReportCommon, HttpCase):
+    @freeze_time(TODAY)
+    def test_xlsx_export(self):
+        """The aging exports to XLSX through the web client's own export
+        (``/web/export/xlsx``), with the updated amount."""
+        aurora = self._customer("Aurora Comércio")
+        move = self._invoice_on(aurora, "2026-02-01", "2026-02-13", 1000.0)
+        new_test_user(
+            self.env,
+            login="rel.export",
+            groups="base.group_user,base.group_allow_export,"
+            "dunning_br.group_dunning_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.env.flush_all()
+        self.authenticate("rel.export", "rel.export")
+        Aging = self.env["dunning.report.aging"]
         names = ["partner_id", "aging_bucket", "amount_residual", "amount_updated"]
-        data = rows.export_data(names)["datas"]
-        self.assertEqual(data, [["Aurora Comércio", "31-60 days", 1000.0, 1030.33]])
-        xlsx = ExcelExport().from_data(names, names, data)
-        sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+        response = self.url_open(
+            "/web/export/xlsx",
+            data={
+                "data": json.dumps(
+                    {
+                        "model": "dunning.report.aging",
+                        "fields": [
+                            {
+                                "name": name,
+                                "label": Aging._fields[name].string,
+                                "type": Aging._fields[name].type,
+                            }
+                            for name in names
+                        ],
+                        "domain": [["move_id", "=", move.id]],
+                        "groupby": [],
+                        "ids": False,
+                        "import_compat": False,
+                    }
+                ),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
         self.assertEqual(
-            [cell.value for cell in sheet[2]],
-            ["Aurora Comércio", "31-60 days", 1000, 1030.33],
+            [[cell.value for cell in row] for row in sheet.iter_rows()],
+            [
+                ["Customer", "Aging", "Open Amount", "Updated Amount"],
+                ["Aurora Comércio", "31-60 days", 1000, 1030.33],
+            ],
         )
