@@ -35,6 +35,8 @@
         "wizards/dunning_activation_wizard_views.xml",
         "views/res_company_views.xml",
         "views/dunning_menus.xml",
+        "wizards/dunning_statement_wizard_views.xml",
+        "report/dunning_statement_report.xml",
         "report/dunning_report_aging.xml",
         "report/dunning_report_delinquency.xml",
         "report/dunning_report_recovery.xml",

@@ -617,3 +617,14 @@ class ResPartnerReport(models.Model):
                 partner.dunning_payer_score = "regular"
             else:
                 partner.dunning_payer_score = "bad"
+
+    def _dunning_statement_company_ids(self):
+        """The companies whose installments the portal statement of the
+        customer (``self``, a commercial partner) shows: all those it owes."""
+        self.ensure_one()
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(self._dunning_portal_installment_domain(), ["company_id"])
+        )
+        return [company.id for (company,) in groups] or self.env.company.ids

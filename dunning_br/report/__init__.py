@@ -4,3 +4,4 @@ from . import dunning_report_delinquency
 from . import dunning_report_recovery
 from . import dunning_report_customer
 from . import dunning_report_agreement
+from . import dunning_statement_report

@@ -202,7 +202,7 @@ class TestReportAging(ReportCommon):
 
 @tagged("post_install", "-at_install")
 class TestReportExport(ReportCommon, HttpCase):
-    @freeze_time(TODAY)
+    @freeze_time(TODAY + " 12:00:00")  # the company's today: São Paulo's
     def test_xlsx_export(self):
         """The aging exports to XLSX through the web client's own export
         (``/web/export/xlsx``), with the updated amount."""
