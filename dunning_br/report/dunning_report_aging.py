@@ -51,19 +51,23 @@ class DunningReportAging(models.Model):
             "move_type", "commercial_partner_id", "invoice_user_id",
             "dunning_policy_id", "invoice_date",
         ],
-        "res.partner": ["dunning_collector_id", "dunning_policy_id", "dunning_customer_type"],
+        "res.partner": [
+            "dunning_collector_id", "dunning_policy_id", "dunning_customer_type",
+        ],
         "dunning.policy": ["fine_percent", "interest_monthly_percent", "active"],
     }  # fmt: skip
 
-    move_line_id = fields.Many2one("account.move.line", string="Installment", readonly=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Installment", readonly=True
+    )
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
-    agreement_id = fields.Many2one("dunning.agreement", string="Agreement", readonly=True)
+    agreement_id = fields.Many2one("dunning.agreement", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
-    policy_id = fields.Many2one("dunning.policy", string="Policy", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    policy_id = fields.Many2one("dunning.policy", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
     invoice_date = fields.Date(readonly=True)

@@ -24,12 +24,12 @@ class DunningReportAgreement(models.Model):
         "broken_rate": ("broken_count", "made_count", 100.0),
     }
 
-    agreement_id = fields.Many2one("dunning.agreement", string="Agreement", readonly=True)
+    agreement_id = fields.Many2one("dunning.agreement", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Collector", readonly=True)
-    policy_id = fields.Many2one("dunning.policy", string="Policy", readonly=True)
+    policy_id = fields.Many2one("dunning.policy", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     date = fields.Date(readonly=True)
     state = fields.Selection(AGREEMENT_STATES, readonly=True)

@@ -28,10 +28,12 @@ class DunningReportCustomer(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
-    policy_id = fields.Many2one("dunning.policy", string="Policy", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    policy_id = fields.Many2one("dunning.policy", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
-    move_line_id = fields.Many2one("account.move.line", string="Installment", readonly=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Installment", readonly=True
+    )
     date = fields.Date(string="Invoice Date", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
     paid_date = fields.Date(string="Paid On", readonly=True)

@@ -30,13 +30,13 @@ class DunningReportDelinquency(models.Model):
         "dso": ("receivable_amount", "sales_amount", float(DSO_DAYS)),
     }
 
-    month_end = fields.Date(string="Month End", readonly=True)
+    month_end = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
-    policy_id = fields.Many2one("dunning.policy", string="Policy", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    policy_id = fields.Many2one("dunning.policy", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     receivable_count = fields.Integer(string="Open Installments", readonly=True)
     receivable_amount = fields.Monetary(string="Receivable", readonly=True)
@@ -59,7 +59,10 @@ class DunningReportDelinquency(models.Model):
         help="Overdue amount / receivable amount at the month end.",
     )
     delinquency_count_rate = fields.Float(
-        string="Delinquency by Count (%)", readonly=True, aggregator="avg", digits=(16, 2)
+        string="Delinquency by Count (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
     )
     paid_late_rate = fields.Float(
         string="Paid Late (%)",

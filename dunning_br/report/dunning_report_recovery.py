@@ -26,27 +26,33 @@ class DunningReportRecovery(models.Model):
             for days in RECOVERY_WINDOWS
         },
         **{
-            f"paid_{days}_amount_rate": (f"paid_{days}_amount", "amount_residual", 100.0)
+            f"paid_{days}_amount_rate": (
+                f"paid_{days}_amount",
+                "amount_residual",
+                100.0,
+            )
             for days in RECOVERY_WINDOWS
         },
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    policy_id = fields.Many2one("dunning.policy", string="Policy", readonly=True)
-    step_id = fields.Many2one("dunning.policy.step", string="Step", readonly=True)
+    policy_id = fields.Many2one("dunning.policy", readonly=True)
+    step_id = fields.Many2one("dunning.policy.step", readonly=True)
     channel = fields.Selection(
         selection=lambda self: (
-            self.env["dunning.policy.step"]._fields["channel"]._description_selection(
-                self.env
-            )
+            self.env["dunning.policy.step"]
+            ._fields["channel"]
+            ._description_selection(self.env)
         ),
         readonly=True,
     )
-    move_line_id = fields.Many2one("account.move.line", string="Installment", readonly=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Installment", readonly=True
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    collector_id = fields.Many2one("res.users", string="Collector", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     run_date = fields.Date(string="Step Date", readonly=True)
     paid_date = fields.Date(string="Paid On", readonly=True)
@@ -65,7 +71,10 @@ class DunningReportRecovery(models.Model):
         string="Paid within 7 Days (%)", readonly=True, aggregator="avg", digits=(16, 2)
     )
     paid_30_rate = fields.Float(
-        string="Paid within 30 Days (%)", readonly=True, aggregator="avg", digits=(16, 2)
+        string="Paid within 30 Days (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
     )
     paid_3_amount_rate = fields.Float(
         string="Amount Paid within 3 Days (%)",

@@ -95,8 +95,10 @@ class ReportCommon(AgreementCommon, DunningCommon):
         )
         refund.action_post()
         lines = (refund.line_ids | self._installment(move)).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-            and not line.reconciled
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
         )
         lines.reconcile()
         return refund

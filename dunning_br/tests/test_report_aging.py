@@ -64,7 +64,10 @@ class TestReportAging(ReportCommon):
         """Bucket limits, not due, a consumer's fine capped at 2% of a 10%
         policy, a due date on Carnaval extended to Ash Wednesday."""
         strict = self._create_policy(
-            self.company, name="Multa 10%", fine_percent=10.0, interest_monthly_percent=3.0
+            self.company,
+            name="Multa 10%",
+            fine_percent=10.0,
+            interest_monthly_percent=3.0,
         )
         cases = {
             "2026-03-20": ("0_not_due", 0),
@@ -141,7 +144,13 @@ class TestReportAging(ReportCommon):
         engine = self.env["dunning.engine"]
         calendar = engine._calendar(self.company)
         checked = 0
-        for day in ("2026-02-14", "2026-02-18", "2026-02-19", "2026-03-16", "2026-04-06"):
+        for day in (
+            "2026-02-14",
+            "2026-02-18",
+            "2026-02-19",
+            "2026-03-16",
+            "2026-04-06",
+        ):
             rows = self._report("dunning.report.aging", day).search(
                 [("move_id", "in", moves.ids)]
             )
@@ -197,7 +206,9 @@ class TestReportAging(ReportCommon):
         both = self._report("dunning.report.aging", TODAY).with_context(
             allowed_company_ids=[self.company.id, other.id]
         )
-        self.assertEqual(both.search([("move_id", "in", moves.ids)]).move_id, mine | theirs)
+        self.assertEqual(
+            both.search([("move_id", "in", moves.ids)]).move_id, mine | theirs
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -219,6 +219,10 @@ class TestReportFigures(ReportCommon):
         self.assertTrue(agreement.fine_waived and agreement.interest_waived)
         self.assertAlmostEqual(
             group["waived_amount"],
-            agreement.fine_waived + agreement.interest_waived + agreement.discount_amount,
+            agreement.fine_waived
+            + agreement.interest_waived
+            + agreement.discount_amount,
         )
-        self.assertAlmostEqual(group["recovery_rate"], 100 * 300 / agreement.total_amount)
+        self.assertAlmostEqual(
+            group["recovery_rate"], 100 * 300 / agreement.total_amount
+        )

@@ -52,7 +52,9 @@ class TestReportStatement(ReportCommon, HttpCase):
         )  # else an administrator gets the document layout configurator first
         report_action = wizard.action_print()
         self.assertEqual(report_action["data"], {"date": "2026-03-16"})
-        self.assertEqual(report_action["report_name"], "dunning_br.report_dunning_statement")
+        self.assertEqual(
+            report_action["report_name"], "dunning_br.report_dunning_statement"
+        )
         html = self._html(self.aurora, "2026-03-16")
         # 31 days late: 1.000,00 + fine 20,00 + interest 10,33.
         self.assertIn(self.mine.name, html)
