@@ -35,6 +35,8 @@
         "wizards/dunning_activation_wizard_views.xml",
         "views/res_company_views.xml",
         "views/dunning_menus.xml",
+        "views/portal_templates.xml",
+        "views/portal_negotiate_templates.xml",
         "wizards/dunning_statement_wizard_views.xml",
         "report/dunning_statement_report.xml",
         "report/dunning_report_aging.xml",
@@ -43,8 +45,6 @@
         "report/dunning_report_customer.xml",
         "report/dunning_report_agreement.xml",
         "report/dunning_report_menus.xml",
-        "views/portal_templates.xml",
-        "views/portal_negotiate_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [
