@@ -122,16 +122,103 @@ class DunningReportDelinquency(models.Model):
 
     @property
     def _table_query(self):
+        """Figures at each month end E as running sums of dated events, not
+        one row per installment and month: each event counts from its day
+        on (``event_date <= E``): an installment adds its amount to the
+        receivable on its date, to the overdue the day after its due date
+        (not before its date), each partial reconciliation takes its amount
+        off both from its ``max_date`` (the overdue: not before the
+        installment became overdue), the full payment closes it; sales count
+        from the date for 90 days. The current month ends on the report
+        date; nothing dated after it counts."""
         day = self._dunning_report_date()
+        dims = SQL(
+            "company_id, currency_id, partner_id, user_id, collector_id,"
+            " policy_id, customer_type"
+        )
+        vdims = SQL(
+            "v.company_id, v.currency_id, v.partner_id, v.user_id, v.collector_id,"
+            " v.policy_id, v.customer_type"
+        )
         return SQL(
             """
-            SELECT row_number() OVER () AS id,
-                   g.month_end, g.company_id, g.currency_id, g.partner_id,
-                   g.user_id, g.collector_id, g.policy_id, g.customer_type,
-                   g.receivable_count, g.receivable_amount,
-                   g.overdue_count, g.overdue_amount,
-                   g.paid_count, g.paid_amount,
-                   g.paid_late_count, g.paid_late_amount, g.sales_amount,
+            WITH inst AS MATERIALIZED (
+                SELECT * FROM dunning_report_delinquency WHERE date <= %(day)s
+            ),
+            ev AS (
+                SELECT %(vdims)s, e.*
+                  FROM inst v
+                 CROSS JOIN LATERAL (VALUES
+                     (v.date, 1, v.balance, 0, 0::numeric, v.balance,
+                      0, 0::numeric, 0, 0::numeric),
+                     (v.date + %(dso_days)s, 0, 0::numeric, 0, 0::numeric,
+                      -v.balance, 0, 0::numeric, 0, 0::numeric),
+                     (GREATEST(v.date, v.date_maturity + 1), 0, 0::numeric, 1,
+                      v.balance, 0::numeric, 0, 0::numeric, 0, 0::numeric),
+                     (v.paid_date, -1, 0::numeric, 0, 0::numeric, 0::numeric,
+                      1, v.balance,
+                      CASE WHEN v.paid_date > v.date_maturity THEN 1 ELSE 0 END,
+                      CASE WHEN v.paid_date > v.date_maturity
+                           THEN v.balance ELSE 0 END),
+                     (GREATEST(v.paid_date, v.date, v.date_maturity + 1), 0,
+                      0::numeric, -1, 0::numeric, 0::numeric,
+                      0, 0::numeric, 0, 0::numeric)
+                 ) AS e(event_date, rc, ra, oc, oa, sa, pc, pa, plc, pla)
+                 WHERE e.event_date IS NOT NULL
+                 UNION ALL
+                SELECT %(vdims)s, e.*
+                  FROM inst v
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = v.id
+                 CROSS JOIN LATERAL (VALUES
+                     (apr.max_date, 0, -apr.amount, 0, 0::numeric, 0::numeric,
+                      0, 0::numeric, 0, 0::numeric),
+                     (GREATEST(apr.max_date, v.date, v.date_maturity + 1), 0,
+                      0::numeric, 0, -apr.amount, 0::numeric,
+                      0, 0::numeric, 0, 0::numeric)
+                 ) AS e(event_date, rc, ra, oc, oa, sa, pc, pa, plc, pla)
+            ),
+            monthly AS (
+                SELECT %(dims)s, date_trunc('month', event_date)::date AS month,
+                       sum(rc) AS rc, sum(ra) AS ra, sum(oc) AS oc, sum(oa) AS oa,
+                       sum(sa) AS sa, sum(pc) AS pc, sum(pa) AS pa,
+                       sum(plc) AS plc, sum(pla) AS pla
+                  FROM ev
+                 WHERE event_date <= %(day)s
+                 GROUP BY %(dims)s, date_trunc('month', event_date)
+            ),
+            grid AS (
+                -- every month from the first event on, events or not
+                SELECT %(dims)s, month, sum(rc) AS rc, sum(ra) AS ra,
+                       sum(oc) AS oc, sum(oa) AS oa, sum(sa) AS sa,
+                       sum(pc) AS pc, sum(pa) AS pa, sum(plc) AS plc,
+                       sum(pla) AS pla
+                  FROM (
+                    SELECT * FROM monthly
+                    UNION ALL
+                    SELECT %(dims)s, g.month::date, 0, 0, 0, 0, 0, 0, 0, 0, 0
+                      FROM (SELECT %(dims)s, min(month) AS first
+                              FROM monthly GROUP BY %(dims)s) f
+                     CROSS JOIN LATERAL generate_series(
+                         f.first, date_trunc('month', %(day)s::date),
+                         interval '1 month') AS g(month)
+                  ) u
+                 GROUP BY %(dims)s, month
+            ),
+            cum AS (
+                SELECT %(dims)s,
+                       LEAST((month + interval '1 month - 1 day')::date,
+                             %(day)s::date) AS month_end,
+                       sum(rc) OVER w AS receivable_count,
+                       sum(ra) OVER w AS receivable_amount,
+                       sum(oc) OVER w AS overdue_count,
+                       sum(oa) OVER w AS overdue_amount,
+                       sum(sa) OVER w AS sales_amount,
+                       pc AS paid_count, pa AS paid_amount,
+                       plc AS paid_late_count, pla AS paid_late_amount
+                  FROM grid
+                WINDOW w AS (PARTITION BY %(dims)s ORDER BY month)
+            )
+            SELECT row_number() OVER () AS id, g.*,
                    CASE WHEN g.receivable_amount > 0
                         THEN 100.0 * g.overdue_amount / g.receivable_amount
                         ELSE 0 END AS delinquency_rate,
@@ -147,60 +234,12 @@ class DunningReportDelinquency(models.Model):
                    CASE WHEN g.sales_amount > 0
                         THEN %(dso_days)s * g.receivable_amount / g.sales_amount
                         ELSE 0 END AS dso
-              FROM (
-                SELECT m.month_end, v.company_id, v.currency_id, v.partner_id,
-                       v.user_id, v.collector_id, v.policy_id, v.customer_type,
-                       count(*) FILTER (WHERE r.open) AS receivable_count,
-                       COALESCE(sum(r.residual) FILTER (WHERE r.open), 0)
-                           AS receivable_amount,
-                       count(*) FILTER (WHERE r.open AND v.date_maturity < m.month_end)
-                           AS overdue_count,
-                       COALESCE(sum(r.residual) FILTER (
-                           WHERE r.open AND v.date_maturity < m.month_end), 0)
-                           AS overdue_amount,
-                       count(*) FILTER (WHERE r.paid) AS paid_count,
-                       COALESCE(sum(v.balance) FILTER (WHERE r.paid), 0) AS paid_amount,
-                       count(*) FILTER (WHERE r.paid AND v.paid_date > v.date_maturity)
-                           AS paid_late_count,
-                       COALESCE(sum(v.balance) FILTER (
-                           WHERE r.paid AND v.paid_date > v.date_maturity), 0)
-                           AS paid_late_amount,
-                       COALESCE(sum(v.balance) FILTER (
-                           WHERE v.date > m.month_end - %(dso_days)s), 0)
-                           AS sales_amount
-                  FROM (
-                    SELECT LEAST((s.month + interval '1 month - 1 day')::date,
-                                 %(day)s::date) AS month_end,
-                           s.month::date AS month_start
-                      FROM generate_series(
-                               (SELECT date_trunc('month', min(date))
-                                  FROM dunning_report_delinquency),
-                               date_trunc('month', %(day)s::date),
-                               interval '1 month') AS s(month)
-                  ) m
-                  JOIN dunning_report_delinquency v
-                    ON v.date <= m.month_end
-                   AND (v.paid_date IS NULL
-                        OR v.paid_date >= m.month_start
-                        OR v.date > m.month_end - %(dso_days)s)
-                 CROSS JOIN LATERAL (
-                     SELECT v.balance - COALESCE((
-                                SELECT sum(apr.amount)
-                                  FROM account_partial_reconcile apr
-                                 WHERE apr.debit_move_id = v.id
-                                   AND apr.max_date <= m.month_end), 0) AS residual,
-                            v.paid_date BETWEEN m.month_start AND m.month_end AS paid
-                 ) r0
-                 CROSS JOIN LATERAL (
-                     SELECT r0.residual, r0.paid,
-                            r0.residual > 0
-                            AND (v.paid_date IS NULL OR v.paid_date > m.month_end)
-                                AS open
-                 ) r
-                 GROUP BY m.month_end, v.company_id, v.currency_id, v.partner_id,
-                          v.user_id, v.collector_id, v.policy_id, v.customer_type
-              ) g
+              FROM cum g
+             WHERE g.receivable_count <> 0 OR g.paid_count <> 0
+                OR g.sales_amount <> 0
             """,
             day=day,
+            dims=dims,
+            vdims=vdims,
             dso_days=DSO_DAYS,
         )

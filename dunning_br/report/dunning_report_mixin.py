@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from cobranca.policy import ordered_sources
 
-from odoo import api, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 CUSTOMER_TYPES = [("pj", "Company (PJ)"), ("pf", "Individual (PF)")]
@@ -46,7 +46,7 @@ class DunningReportMixin(models.AbstractModel):
         ``dunning_report_date`` or the company's today (its time zone)."""
         day = self.env.context.get("dunning_report_date")
         if day:
-            return tools.date_utils.to_date(day) if isinstance(day, str) else day
+            return fields.Date.to_date(day)
         return self.env["dunning.engine"]._today(self.env.company)
 
     @api.model

@@ -263,3 +263,43 @@ class TestReportExport(ReportCommon, HttpCase):
                 ["Aurora Comércio", "31-60 days", 1000, 1030.33],
             ],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReportViews(ReportCommon):
+    def test_menus_and_views(self):
+        """Every report opens (its views, first list page and pivot) from
+        Collection → Reports; managers land on the dashboard, graph first."""
+        self._invoice_on(self._customer("Aurora"), "2026-02-01", "2026-02-13", 10.0)
+        dashboard = self.env.ref("dunning_br.action_dunning_report_dashboard")
+        self.assertEqual(dashboard.view_mode, "graph,pivot,list")
+        self.assertEqual(
+            self.env.ref("dunning_br.menu_dunning_report_dashboard").groups_id,
+            self.env.ref("dunning_br.group_dunning_manager"),
+        )
+        menus = self.env.ref("dunning_br.menu_dunning_report").child_id
+        self.assertEqual(len(menus), 5)
+        for menu in menus:
+            action = menu.action
+            Report = self.env[action.res_model].with_context(
+                dunning_report_date="2026-03-16"
+            )
+            views = Report.get_views(
+                [(False, mode) for mode in action.view_mode.split(",")]
+                + [(action.search_view_id.id, "search")]
+            )
+            self.assertEqual(
+                set(views["views"]), {"pivot", "graph", "list", "search"}, action.name
+            )
+            fields_list = Report.fields_get(attributes=["aggregator", "type"])
+            measures = [
+                name
+                for name, field in fields_list.items()
+                if field["type"] in ("integer", "float", "monetary")
+                and field.get("aggregator")
+                and name != "id"
+            ]
+            Report.web_search_read([], {"display_name": {}}, limit=80)
+            Report.read_group([], measures, [], lazy=False)
+        aging = self._report("dunning.report.aging", "2026-03-16")
+        self.assertTrue(aging.search_count([]))
