@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from cobranca.charges import CONSUMER_FINE_CAP_PCT, DAYS_PER_MONTH, HUNDRED
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from .dunning_report_mixin import CUSTOMER_TYPES
@@ -92,6 +92,22 @@ class DunningReportAging(models.Model):
         help="Open amount plus the late fine and interest as of the report date, "
         "by the policy's rates (the régua's own rule).",
     )
+
+    #: The open installments' partial index: the aging (and every query of
+    #: the open installments) reads them without scanning all move lines.
+    _dunning_open_index = "account_move_line_dunning_open_installment_index"
+
+    def init(self):
+        super().init()
+        tools.create_index(
+            self.env.cr,
+            self._dunning_open_index,
+            "account_move_line",
+            ["company_id", "date_maturity"],
+            where="parent_state = 'posted' AND NOT reconciled"
+            " AND amount_residual > 0"
+            " AND (display_type = 'payment_term' OR dunning_agreement_id IS NOT NULL)",
+        )
 
     @api.model
     def _dunning_view_sql(self):
