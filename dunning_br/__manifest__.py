@@ -14,6 +14,7 @@
     "data": [
         "security/dunning_br_security.xml",
         "security/ir.model.access.csv",
+        "security/dunning_report_security.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/dunning_templates.xml",
@@ -36,6 +37,14 @@
         "views/dunning_menus.xml",
         "views/portal_templates.xml",
         "views/portal_negotiate_templates.xml",
+        "wizards/dunning_statement_wizard_views.xml",
+        "report/dunning_statement_report.xml",
+        "report/dunning_report_aging.xml",
+        "report/dunning_report_delinquency.xml",
+        "report/dunning_report_recovery.xml",
+        "report/dunning_report_customer.xml",
+        "report/dunning_report_agreement.xml",
+        "report/dunning_report_menus.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -269,3 +269,41 @@ class DunningPortal(CustomerPortal):
             line.id for line in lines if line.reconciled or line.amount_residual <= 0
         ]
         return request.make_json_response({"paid": paid})
+
+    # ------------------------------------------------------------------
+    # Statement of debts (extrato de débitos)
+    # ------------------------------------------------------------------
+    @http.route(PORTAL_URL + "/extrato", type="http", auth="public", methods=["GET"])
+    def dunning_portal_statement(self, date=None, **kw):
+        """The PDF statement of the visitor's own commercial partner (never
+        another's: no partner is taken from the request), updated to
+        ``date`` (today by default; a date in the past is today)."""
+        partner = self._dunning_partner()
+        if not partner:
+            return self._dunning_login()
+        today = request.env["dunning.engine"].sudo()._today(request.env.company.sudo())
+        try:
+            day = max(fields.Date.to_date(date) or today, today)
+        except ValueError as error:
+            raise NotFound() from error
+        pdf, _kind = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_context(allowed_company_ids=partner._dunning_statement_company_ids())
+            ._render_qweb_pdf(
+                "dunning_br.action_report_dunning_statement",
+                partner.ids,
+                data={"date": fields.Date.to_string(day)},
+            )
+        )
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                (
+                    "Content-Disposition",
+                    http.content_disposition(f"extrato-{day.isoformat()}.pdf"),
+                ),
+            ],
+        )

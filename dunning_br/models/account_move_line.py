@@ -40,11 +40,22 @@ class AccountMoveLine(models.Model):
     def _dunning_installment_sql(self, aml="aml", am="am"):
         """:meth:`_dunning_installment_domain` as an SQL condition on the
         move line aliased ``aml`` joined with its move aliased ``am``."""
+        return SQL(
+            """%(kind)s
+               AND NOT %(aml)s.reconciled
+               AND %(aml)s.amount_residual > 0""",
+            kind=self._dunning_installment_kind_sql(aml, am),
+            aml=SQL.identifier(aml),
+        )
+
+    @api.model
+    def _dunning_installment_kind_sql(self, aml="aml", am="am"):
+        """The installments, open or paid: :meth:`_dunning_installment_sql`
+        without its "not fully paid" part, for the reports that look back
+        (delinquency at past month ends, payment delays)."""
         aml, am = SQL.identifier(aml), SQL.identifier(am)
         return SQL(
             """%(aml)s.parent_state = 'posted'
-               AND NOT %(aml)s.reconciled
-               AND %(aml)s.amount_residual > 0
                AND ((%(am)s.move_type = 'out_invoice'
                      AND %(aml)s.display_type = 'payment_term')
                     OR %(aml)s.dunning_agreement_id IS NOT NULL)""",

@@ -533,3 +533,100 @@ class ResPartner(models.Model):
 
 def _pct(value):
     return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
+
+
+#: Average days late (paid installments) up to which a customer is a good
+#: payer, and beyond which a bad one; in between, a regular one.
+PAYER_GOOD_MAX_DAYS = 5
+PAYER_REGULAR_MAX_DAYS = 30
+
+
+class ResPartnerReport(models.Model):
+    """The collection reports' view of the customer: PF or PJ, and the
+    payment behaviour score (``dunning.report.customer``). Kept apart from
+    the class above while the reports are new (issue #13, edited in
+    parallel); to be merged into it."""
+
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    dunning_customer_type = fields.Selection(
+        [("pj", "Company (PJ)"), ("pf", "Individual (PF)")],
+        string="Customer Type",
+        compute="_compute_dunning_customer_type",
+        store=True,
+        help="Individual (PF): a valid CPF, or no valid document and not a "
+        "company; company (PJ): a valid CNPJ, or a company without a valid CPF. "
+        "The same rule as the consumer fine cap.",
+    )
+    dunning_avg_days_late = fields.Float(
+        string="Average Days Late",
+        compute="_compute_dunning_payer_score",
+        digits=(16, 1),
+        groups=COLLECTION_GROUPS,
+        help="Days between the due date and the full payment, on average over the "
+        "customer's paid installments (paid early or on time counts 0).",
+    )
+    dunning_payer_score = fields.Selection(
+        [
+            ("good", "Good Payer"),
+            ("regular", "Regular Payer"),
+            ("bad", "Bad Payer"),
+            ("unknown", "No Payment Yet"),
+        ],
+        string="Payer Score",
+        compute="_compute_dunning_payer_score",
+        groups=COLLECTION_GROUPS,
+        help="From the average days late of the paid installments: good payer up "
+        "to 5 days, regular payer from 6 to 30 days, bad payer beyond 30 days; "
+        "no payment yet while no installment is fully paid.",
+    )
+
+    @api.depends(
+        "vat",
+        "is_company",
+        "commercial_partner_id.vat",
+        "commercial_partner_id.is_company",
+    )
+    def _compute_dunning_customer_type(self):
+        for partner in self:
+            partner.dunning_customer_type = (
+                "pf" if partner._dunning_is_consumer() else "pj"
+            )
+
+    def _compute_dunning_payer_score(self):
+        groups = (
+            self.env["dunning.report.customer"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("company_id", "in", self.env.companies.ids),
+                ],
+                ["partner_id"],
+                ["days_late_total:sum", "paid_count:sum"],
+            )
+        )
+        figures = {partner.id: (days, count) for partner, days, count in groups}
+        for partner in self:
+            days, count = figures.get(partner.commercial_partner_id.id, (0, 0))
+            average = days / count if count else 0.0
+            partner.dunning_avg_days_late = average
+            if not count:
+                partner.dunning_payer_score = "unknown"
+            elif average <= PAYER_GOOD_MAX_DAYS:
+                partner.dunning_payer_score = "good"
+            elif average <= PAYER_REGULAR_MAX_DAYS:
+                partner.dunning_payer_score = "regular"
+            else:
+                partner.dunning_payer_score = "bad"
+
+    def _dunning_statement_company_ids(self):
+        """The companies whose installments the portal statement of the
+        customer (``self``, a commercial partner) shows: all those it owes."""
+        self.ensure_one()
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(self._dunning_portal_installment_domain(), ["company_id"])
+        )
+        return [company.id for (company,) in groups] or self.env.company.ids

@@ -1,0 +1,259 @@
+# Copyright 2026 dunning_br developers
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of the collection reports of dunning_br on N open installments.
+
+Run with the Python that runs Odoo 18.0::
+
+    $ODOO_PYTHON tools/benchmark_reports.py --installments 100000 --json out.json
+
+Sets up the database exactly as ``tools/benchmark_dunning.py`` (its own
+functions: fresh database without demo data, N installments cloned with bulk
+SQL, collection activated), then times, as the web client asks for them,
+each report's first page: the list (``web_search_read``, 80 rows, the list
+view's fields) and the pivot (``read_group`` with the pivot view's rows,
+columns and measures), and the aging per customer (rows customers, columns
+the aging buckets, open and updated amounts). Each figure is the best of
+``--repeat`` runs after one warm-up (cold caches are not what a user who
+opens the menu twice sees; the first run is reported too). Goal: < 2 s each.
+"""
+
+import argparse
+import contextlib
+import json
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import odoo_env
+from benchmark_dunning import (
+    DEFAULT_DAY,
+    _code_version,
+    _drop_database,
+    _find_odoo,
+    _install,
+    _machine,
+    _new_env,
+    _odoo_args,
+    generate,
+)
+from odoo_env import SetupError
+
+GOAL_S = 2.0
+
+#: (label, model, list fields, pivot row groupbys, pivot column groupbys,
+#: pivot measures): what the reports' default views ask for.
+REPORTS = (
+    (
+        "aging",
+        "dunning.report.aging",
+        ["partner_id", "move_id", "date_maturity", "days_overdue", "aging_bucket",
+         "user_id", "collector_id", "company_id", "currency_id", "amount_residual",
+         "fine_amount", "interest_amount", "amount_updated"],
+        ["partner_id"],
+        ["aging_bucket"],
+        ["amount_residual:sum", "amount_updated:sum"],
+    ),
+    (
+        "delinquency",
+        "dunning.report.delinquency",
+        ["month_end", "partner_id", "company_id", "currency_id", "receivable_count",
+         "receivable_amount", "overdue_count", "overdue_amount", "delinquency_rate",
+         "paid_count", "paid_amount", "paid_late_count", "paid_late_amount",
+         "paid_late_rate", "dso"],
+        ["month_end:month"],
+        [],
+        ["receivable_amount:sum", "overdue_amount:sum", "delinquency_rate",
+         "paid_late_rate", "dso"],
+    ),
+    (
+        "recovery",
+        "dunning.report.recovery",
+        ["run_date", "step_id", "channel", "partner_id", "company_id", "currency_id",
+         "amount_residual", "paid_date", "paid_3_count", "paid_7_count",
+         "paid_30_count"],
+        ["step_id"],
+        ["channel"],
+        ["reached_count:sum", "paid_3_rate", "paid_7_rate", "paid_30_rate"],
+    ),
+    (
+        "customers",
+        "dunning.report.customer",
+        ["partner_id", "move_line_id", "date", "date_maturity", "paid_date",
+         "days_late_total", "company_id", "currency_id", "open_amount",
+         "overdue_amount"],
+        ["partner_id"],
+        [],
+        ["paid_count:sum", "avg_days_late", "open_amount:sum", "dso"],
+    ),
+    (
+        "agreements",
+        "dunning.report.agreement",
+        ["agreement_id", "date", "partner_id", "user_id", "state", "company_id",
+         "currency_id", "negotiated_amount", "total_amount", "recovered_amount",
+         "waived_amount", "recovery_rate"],
+        ["date:month"],
+        ["state"],
+        ["made_count:sum", "negotiated_amount:sum", "recovered_amount:sum",
+         "waived_amount:sum"],
+    ),
+)  # fmt: skip
+
+
+def _timed(registry, day, call, repeat):
+    """First and best wall time of ``call(env)`` in fresh transactions."""
+    times = []
+    for _i in range(repeat + 1):
+        with registry.cursor() as cr:
+            env = _new_env(cr)
+            env = env(context={"dunning_report_date": day})
+            start = time.perf_counter()
+            result = call(env)
+            times.append(time.perf_counter() - start)
+            cr.rollback()
+    return {"first_s": round(times[0], 3), "best_s": round(min(times), 3)}, result
+
+
+def measure(registry, day, repeat):
+    rows = []
+    for label, model, list_fields, row_groups, col_groups, measures in REPORTS:
+
+        def list_page(env, model=model, list_fields=list_fields):
+            return env[model].web_search_read(
+                [], {name: {} for name in list_fields}, limit=80
+            )["length"]
+
+        def pivot(env, model=model, groups=row_groups + col_groups, measures=measures):
+            # The pivot asks for the totals, the rows, the columns and the cells.
+            Model = env[model]
+            Model.read_group([], measures, [], lazy=False)
+            for groupby in [groups[:1], groups[1:], groups]:
+                if groupby:
+                    found = Model.read_group([], measures, groupby, lazy=False)
+            return len(found)
+
+        listed, length = _timed(registry, day, list_page, repeat)
+        pivoted, groups = _timed(registry, day, pivot, repeat)
+        rows.append({"report": label, "view": "list (80 rows)", "records": length,
+                     **listed})  # fmt: skip
+        rows.append({"report": label, "view": "pivot", "groups": groups, **pivoted})
+
+    def aging_per_customer(env):
+        return len(
+            env["dunning.report.aging"].read_group(
+                [("days_overdue", ">", 0)],
+                ["amount_residual:sum", "amount_updated:sum"],
+                ["partner_id", "aging_bucket"],
+                lazy=False,
+            )
+        )
+
+    timed, groups = _timed(registry, day, aging_per_customer, repeat)
+    rows.append({"report": "aging per customer", "view": "read_group (overdue)",
+                 "groups": groups, **timed})  # fmt: skip
+    return rows
+
+
+def benchmark(options, env, package_dir, db_args, data_dir):
+    import odoo
+    from odoo.modules.registry import Registry
+
+    dbname = options.database or f"dunning_br_bench_reports_{options.installments}"
+    odoo_args = _odoo_args(package_dir, db_args, data_dir)
+    odoo.tools.config.parse_config(
+        [*odoo_args, f"--database={dbname}"], setup_logging=True
+    )
+    report = {
+        "machine": _machine(),
+        "code": _code_version(),
+        "installments_requested": options.installments,
+    }
+    print(f"installing dunning_br (no demo data) in {dbname}", flush=True)
+    report["install_s"] = round(_install(env, odoo_args, dbname), 1)
+    try:
+        registry = Registry(dbname)
+        print(f"generating {options.installments:,} installments", flush=True)
+        start = time.perf_counter()
+        with registry.cursor() as cr:
+            data = generate(_new_env(cr), options.installments, options.day)
+            cr.execute("ANALYZE")
+        data["generation_s"] = round(time.perf_counter() - start, 2)
+        report["data"] = data
+        with registry.cursor() as cr:
+            cr.execute("SHOW server_version")
+            report["machine"]["postgresql"] = cr.fetchone()[0]
+        print(f"timing the reports on {options.day}", flush=True)
+        report["reports"] = measure(registry, options.day, options.repeat)
+    finally:
+        if not options.keep:
+            _drop_database(dbname)
+    return report
+
+
+def _print_report(report):
+    print(
+        f"\n{report['data']['installments']:,} installments, "
+        f"{report['data']['customers']:,} customers"
+    )
+    print(f"{'report':<20} {'view':<22} {'rows':>8} {'first':>8} {'best':>8}  goal")
+    for row in report["reports"]:
+        count = row.get("records", row.get("groups"))
+        ok = "ok" if row["best_s"] < GOAL_S else "SLOW"
+        print(
+            f"{row['report']:<20} {row['view']:<22} {count:>8} "
+            f"{row['first_s']:>7.3f}s {row['best_s']:>7.3f}s  {ok}"
+        )
+    machine = report["machine"]
+    print(
+        f"\n{machine['date']}, {machine['cpus']} CPUs, PostgreSQL "
+        f"{machine['postgresql']}; code {report['code']['commit']}"
+    )
+
+
+def _parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--installments", type=int, default=100000, metavar="N")
+    parser.add_argument(
+        "--day",
+        type=date.fromisoformat,
+        default=DEFAULT_DAY,
+        help=f"the reports' date (default {DEFAULT_DAY})",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (best)")
+    parser.add_argument("--json", metavar="FILE", help="write the figures here")
+    parser.add_argument("--database", default=None, help="database name")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (external server)"
+    )
+    return parser.parse_args()
+
+
+def main():
+    options = _parse_args()
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
+    try:
+        env, package_dir = _find_odoo()
+        data_dir = Path(tempfile.mkdtemp(prefix="dunning_br_bench_reports_"))
+        with contextlib.ExitStack() as stack:
+            stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
+            if odoo_env.external_postgres_configured():
+                db_args = odoo_env.db_args_from_env()
+            else:
+                cluster = stack.enter_context(odoo_env.throwaway_cluster())
+                db_args = cluster.db_args
+            report = benchmark(options, env, package_dir, db_args, data_dir)
+    except SetupError as err:
+        print(f"benchmark_reports: {err}", file=sys.stderr)
+        return 2
+    _print_report(report)
+    if options.json:
+        Path(options.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
+        print(f"figures written to {options.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
