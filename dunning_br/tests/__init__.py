@@ -16,3 +16,4 @@ from . import test_portal_page
 from . import test_portal_pagination
 from . import test_portal_tours
 from . import test_portal_negotiate
+from . import test_negativation

@@ -103,7 +103,7 @@ REMOVAL_LATE = "late"
 
 
 def _money(value: object, name: str) -> Decimal:
-    if isinstance(value, float) or isinstance(value, bool):
+    if isinstance(value, (float, bool)):
         raise TypeError(f"{name} must be a Decimal or an int, not {value!r}")
     try:
         amount = Decimal(value)

@@ -188,7 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
     bureau = None
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format, *args):  # noqa: A002 (http.server's name)
+    def log_message(self, format, *args):
         return
 
     def _serve(self, method):
