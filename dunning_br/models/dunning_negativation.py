@@ -342,7 +342,7 @@ class DunningNegativation(models.Model):
                    WHERE nh.move_line_id = aml.id
                      AND nh.state = 'sent'
                      AND ns.tone = 'negativation'
-                     AND NOT ns.flag_negativation
+                     AND NOT COALESCE(ns.flag_negativation, FALSE)
                    ORDER BY nh.sent_date, nh.id
                    LIMIT 1) notice ON TRUE
              WHERE aml.company_id = %(company)s
@@ -376,8 +376,17 @@ class DunningNegativation(models.Model):
         today = today or self._today(company)
         created = self.browse()
         if not company._dunning_is_live(today):
+            _logger.debug("Collection of %s not live on %s", company.name, today)
             return created
-        self = self.sudo().with_company(company)  # noqa: PLW0642 (system work)
+        return (
+            self.sudo()
+            .with_company(company)
+            ._dunning_enqueue_as_system(company, today, lines)
+        )
+
+    @api.model
+    def _dunning_enqueue_as_system(self, company, today, lines):
+        created = self.browse()
         self.env.flush_all()
         engine = self.env["dunning.engine"]
         calendar = self._calendar(company)
