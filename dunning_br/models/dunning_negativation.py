@@ -101,7 +101,6 @@ class DunningNegativation(models.Model):
     policy_id = fields.Many2one("dunning.policy", required=True, check_company=True)
     bureau_id = fields.Many2one(
         "dunning.negativation.bureau",
-        string="Bureau",
         check_company=True,
         tracking=True,
         domain="[('company_id', '=', company_id)]",
@@ -142,7 +141,7 @@ class DunningNegativation(models.Model):
     # At the bureau.
     sent_date = fields.Datetime(readonly=True)
     bureau_ref = fields.Char(string="Bureau Reference", readonly=True, copy=False)
-    bureau_error = fields.Text(string="Bureau Error", readonly=True, copy=False)
+    bureau_error = fields.Text(readonly=True, copy=False)
     attachment_id = fields.Many2one(
         "ir.attachment", string="Listing File", readonly=True, copy=False
     )
@@ -168,7 +167,7 @@ class DunningNegativation(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 """CREATE UNIQUE INDEX IF NOT EXISTS dunning_negativation_active_uniq
@@ -177,6 +176,7 @@ class DunningNegativation(models.Model):
                 ACTIVE_STATES,
             )
         )
+        return result
 
     @api.depends("move_id", "kind")
     def _compute_display_name(self):

@@ -298,7 +298,7 @@ class TestNegativation(NegativationCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Cliente estratégico, negociação em curso"})
         )
         wizard.action_confirm()
