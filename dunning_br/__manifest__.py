@@ -34,6 +34,8 @@
         "wizards/dunning_run_wizard_views.xml",
         "wizards/dunning_activation_wizard_views.xml",
         "views/res_company_views.xml",
+        "views/dunning_negativation_views.xml",
+        "wizards/dunning_negativation_reject_wizard_views.xml",
         "views/dunning_menus.xml",
         "views/portal_templates.xml",
         "views/portal_negotiate_templates.xml",

@@ -13,3 +13,8 @@ from . import dunning_agreement
 from . import dunning_agreement_line
 from . import dunning_agreement_installment
 from . import mail_mail
+from . import dunning_negativation_bureau
+from . import dunning_negativation_adapter
+from . import dunning_negativation_adapter_csv
+from . import dunning_negativation_adapter_http
+from . import dunning_negativation

@@ -83,4 +83,7 @@ class AccountMoveLine(models.Model):
         agreements = lines.sudo().dunning_agreement_id
         if agreements:
             agreements._dunning_check_fulfilled()
+        # A listed installment now paid: its removal is requested at once
+        # (STJ Súmula 548).
+        self.env["dunning.negativation"]._dunning_on_reconciled(lines)
         return result

@@ -618,6 +618,13 @@ class DunningEngine(models.AbstractModel):
             )
             sent |= communication
         self._log_in_chatters(sent)
+        # The installments flagged for listing or protest are queued for the
+        # collection manager (dunning.negativation), with their evidence.
+        flagged = sent.history_ids.filtered("step_id.flag_negativation").move_line_id
+        if flagged:
+            self.env["dunning.negativation"]._dunning_enqueue(
+                sent.company_id[:1], today, flagged
+            )
 
     @api.model
     def _prepare_batch(self, communications):

@@ -8,6 +8,7 @@ from cobranca.charges import (
     MAX_INTEREST_MONTHLY_PCT,
     LateChargePolicy,
 )
+from cobranca.negativacao import MIN_NOTICE_DAYS
 from cobranca.promise import (
     DEFAULT_MAX_PROMISE_DAYS,
     DEFAULT_MAX_PROMISES,
@@ -186,6 +187,19 @@ class DunningPolicy(models.Model):
             if policy.max_send_attempts < 1:
                 raise ValidationError(
                     self.env._("A reminder must be tried at least once.")
+                )
+
+    @api.constrains("negativation_notice_days")
+    def _check_negativation_notice_days(self):
+        for policy in self:
+            if policy.negativation_notice_days < MIN_NOTICE_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: listing or protest may follow the prior "
+                        "notice after %(min)s days at the earliest (CDC art. 43 §2).",
+                        policy=policy.name,
+                        min=MIN_NOTICE_DAYS,
+                    )
                 )
 
     @api.constrains("promise_max_days", "promise_max_count")

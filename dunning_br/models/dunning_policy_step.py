@@ -74,6 +74,13 @@ class DunningPolicyStep(models.Model):
         "when a prior notice of listing was sent for the installment long enough "
         "before (see the policy), as CDC art. 43 §2 requires.",
     )
+    negativation_kind = fields.Selection(
+        [("negativation", "Credit-bureau listing"), ("protest", "Protest")],
+        string="Listing Kind",
+        default="negativation",
+        help="What the flagged installments are queued for in Listing and "
+        "Protest: a credit-bureau listing or a protest.",
+    )
 
     _sql_constraints = [
         (

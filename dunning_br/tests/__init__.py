@@ -19,3 +19,4 @@ from . import test_portal_negotiate
 from . import test_report_aging
 from . import test_report_figures
 from . import test_report_statement
+from . import test_negativation
