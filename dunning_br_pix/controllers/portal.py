@@ -92,9 +92,7 @@ class DunningPixPortal(DunningPortal, PortalAccount):
             if provider and provider.dunning_pix_mode == "dynamic":
                 charge = charge._dunning_pix_current(line, provider)
             item["sandbox"] = bool(charge and charge.is_sandbox)
-            boleto = (
-                request.env["dunning.boleto"].sudo()._dunning_boleto_current(line)
-            )
+            boleto = request.env["dunning.boleto"].sudo()._dunning_boleto_current(line)
             item["boleto"] = boleto and boleto._dunning_portal_item()
         ids = ",".join(str(item["id"]) for item in items)
         payer = self._dunning_payer(partner)

@@ -45,7 +45,7 @@ class AccountMove(models.Model):
                 raise UserError(
                     self.env._(
                         "The company %(company)s has no boleto agreement: set "
-                        "one up in Collection > Configuration > Boleto "
+                        "one up in Accounting > Collection > Boleto "
                         "Agreements.",
                         company=company.name,
                     )
@@ -57,7 +57,9 @@ class AccountMove(models.Model):
         boletos = Boleto._dunning_boleto_ensure(lines)
         if not boletos:
             raise UserError(
-                self.env._("These invoices have no open installment to issue a boleto for.")
+                self.env._(
+                    "These invoices have no open installment to issue a boleto for."
+                )
             )
         return self.action_dunning_boletos()
 

@@ -85,7 +85,6 @@ class DunningBoleto(models.Model):
     reject_reason = fields.Char(string="Rejection Reason", copy=False)
     pix_charge_id = fields.Many2one(
         "dunning.pix.charge",
-        string="Pix Charge",
         copy=False,
         help="The installment's Pix charge whose QR code is printed on the "
         "slip (bolepix).",
@@ -185,9 +184,13 @@ class DunningBoleto(models.Model):
                 continue
             boleto = self._dunning_boleto_current(line, line_account)
             amount = line.company_currency_id.round(line.amount_residual)
-            if boleto and boleto.state == "draft" and (
-                boleto.currency_id.compare_amounts(boleto.amount, amount)
-                or boleto.due_date != line.date_maturity
+            if (
+                boleto
+                and boleto.state == "draft"
+                and (
+                    boleto.currency_id.compare_amounts(boleto.amount, amount)
+                    or boleto.due_date != line.date_maturity
+                )
             ):
                 boleto.state = "cancelled"
                 boleto.flush_recordset(["state"])
@@ -264,9 +267,6 @@ class DunningBoleto(models.Model):
             "boleto": self,
             "id": self.id,
             "linha": self._dunning_formatted_linha(),
-            # FEBRABAN: dates as DD/MM/AAAA, whatever the language.
-            "due_date": self.due_date.strftime("%d/%m/%Y"),
-            "issue_date": self.issue_date.strftime("%d/%m/%Y"),
             "due_date": self.due_date,
             "amount": self.amount,
             "currency": self.currency_id,
@@ -328,13 +328,10 @@ class DunningBoleto(models.Model):
             if terms["fine_code"] != "0":
                 lines.append(
                     self.env._(
-                        "After the due date, charge a fine of %(pct)s%% "
-                        "(%(amount)s).",
+                        "After the due date, charge a fine of %(pct)s%% (%(amount)s).",
                         pct=format_pct(terms["fine"]),
                         amount=fmt(
-                            round_cents(
-                                Decimal(str(self.amount)) * terms["fine"] / 100
-                            )
+                            round_cents(Decimal(str(self.amount)) * terms["fine"] / 100)
                         ),
                     )
                 )
@@ -362,23 +359,28 @@ class DunningBoleto(models.Model):
                 else:
                     lines.append(
                         self.env._(
-                            "After the due date, charge interest of %(pct)s%% "
-                            "a month.",
+                            "After the due date, charge interest of %(pct)s%% a month.",
                             pct=format_pct(monthly),
                         )
                     )
         lines.append(
-            self.env._("Payable at any bank until the due date; after it, at %(bank)s.",
-                       bank=self.account_id._dunning_bank_name())
+            self.env._(
+                "Payable at any bank until the due date; after it, at %(bank)s.",
+                bank=self.account_id._dunning_bank_name(),
+            )
         )
         return lines
 
     @staticmethod
     def _dunning_address(partner):
         """One line of a partner's address, as a slip prints it."""
-        city = " - ".join(part for part in (partner.city, partner.state_id.code) if part)
+        city = " - ".join(
+            part for part in (partner.city, partner.state_id.code) if part
+        )
         return ", ".join(
-            part for part in (partner.street, partner.street2, partner.zip, city) if part
+            part
+            for part in (partner.street, partner.street2, partner.zip, city)
+            if part
         )
 
     def _dunning_fmt(self, amount):
@@ -419,4 +421,3 @@ class DunningBoleto(models.Model):
         tests, as Odoo renders reports there)."""
         report = self.env.ref("dunning_br_pix.action_report_dunning_boleto").sudo()
         return report._render_qweb_pdf(report, self.ids)
-

@@ -103,9 +103,7 @@ class DunningCommunication(models.Model):
                         "raw": content,
                         "res_model": communication._name,
                         "res_id": communication.id,
-                        "mimetype": "application/pdf"
-                        if kind == "pdf"
-                        else "text/html",
+                        "mimetype": "application/pdf" if kind == "pdf" else "text/html",
                     }
                 )
             )

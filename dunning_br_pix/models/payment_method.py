@@ -8,7 +8,9 @@ from .. import const
 class PaymentMethod(models.Model):
     _inherit = "payment.method"
 
-    def _get_compatible_payment_methods(self, provider_ids, partner_id, *args, **kwargs):
+    def _get_compatible_payment_methods(
+        self, provider_ids, partner_id, *args, **kwargs
+    ):
         """Boleto is offered by the Pix provider only in the companies with a
         boleto agreement (another provider offering it is left alone)."""
         methods = super()._get_compatible_payment_methods(

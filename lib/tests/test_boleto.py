@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from cobranca import boleto
+from cobranca import boleto as boleto_mod
 from cobranca.boleto import (
     BANKS,
     FACTOR_ROLLOVER,
@@ -721,9 +721,9 @@ def test_linha_garbage_never_crashes(text):
     ],
 )
 def test_bank_code_dv(bank, printed):
-    assert boleto.bank_code_dv(bank) == printed
+    assert boleto_mod.bank_code_dv(bank) == printed
 
 
 def test_bank_code_dv_unknown_bank():
     with pytest.raises(ValueError, match="unsupported bank"):
-        boleto.bank_code_dv("999")
+        boleto_mod.bank_code_dv("999")
