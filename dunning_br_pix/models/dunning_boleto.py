@@ -167,7 +167,9 @@ class DunningBoleto(models.Model):
             return boletos
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM account_move_line WHERE id IN %s FOR UPDATE",
+                # NO KEY UPDATE: serializes the issuers, not the reconciliations
+                # (which reference the line, FOR KEY SHARE).
+                "SELECT id FROM account_move_line WHERE id IN %s FOR NO KEY UPDATE",
                 tuple(lines.ids),
             )
         )

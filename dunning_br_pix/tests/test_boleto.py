@@ -198,6 +198,46 @@ class TestBoleto(BoletoCommon):
         with self.assertRaisesRegex(UserError, "no boleto agreement"):
             move.action_dunning_boleto_issue()
 
+    def test_payment_method(self):
+        """The provider offers Odoo's Boleto method where the company has an
+        agreement; paying by it shows the invoice's boletos."""
+        method = self.env.ref("payment.payment_method_boleto")
+        method.active = True
+        self.provider.payment_method_ids = [Command.link(method.id)]
+
+        def compatible():
+            return self.env["payment.method"]._get_compatible_payment_methods(
+                self.provider.ids,
+                self.customer.id,
+                currency_id=self.company.currency_id.id,
+            )
+
+        self.assertIn(method, compatible())
+        move, line = self._installment(days=5)
+        tx = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": method.id,
+                "amount": 1000.0,
+                "currency_id": self.company.currency_id.id,
+                "partner_id": self.customer.id,
+                "reference": "BOLETO-TX-1",
+                "invoice_ids": [Command.set(move.ids)],
+            }
+        )
+        values = tx._get_specific_rendering_values({})
+        self.assertEqual(values["api_url"], "/payment/dunning_pix/process")
+        boleto = self.Boleto._dunning_boleto_current(line)
+        self.assertTrue(boleto)
+        self.assertEqual(
+            [item["boleto"] for item in tx._dunning_boleto_items()], [boleto]
+        )
+        self.assertFalse(self.psp.api_requests() and self._requests("PUT", "cob"))
+        self.boleto_account.active = False
+        self.assertNotIn(method, compatible())
+        with self.assertRaisesRegex(ValidationError, "boleto agreement"):
+            tx._get_specific_rendering_values({})
+
     def test_cancel(self):
         _move, line = self._installment(days=5)
         boleto = self.Boleto._dunning_boleto_ensure(line)
