@@ -6,9 +6,10 @@ from cobranca.pix import DEFAULT_EXPIRACAO, MAX_STATIC_TXID_LENGTH
 
 PROVIDER_CODE = "dunning_pix"
 
-#: Odoo's own payment methods the provider offers (``payment.payment_method_*``);
-#: boleto joins them when the boleto flow is added.
-DEFAULT_PAYMENT_METHOD_CODES = {"pix"}
+#: Odoo's own payment methods the provider offers (``payment.payment_method_*``):
+#: Pix, and boleto for the invoices of a company with a boleto agreement.
+BOLETO_METHOD_CODE = "boleto"
+DEFAULT_PAYMENT_METHOD_CODES = {"pix", BOLETO_METHOD_CODE}
 
 SUPPORTED_CURRENCIES = ("BRL",)
 

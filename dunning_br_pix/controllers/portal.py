@@ -1,8 +1,9 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Paying from "Minhas pendências": the stored Pix code of each installment
-(QR code and copia e cola) and Odoo's own payment form, with every provider
-the company enabled, for the amount updated to today."""
+(QR code and copia e cola), its boleto (linha digitável and PDF) and Odoo's
+own payment form, with every provider the company enabled, for the amount
+updated to today."""
 
 from decimal import Decimal
 
@@ -91,6 +92,8 @@ class DunningPixPortal(DunningPortal, PortalAccount):
             if provider and provider.dunning_pix_mode == "dynamic":
                 charge = charge._dunning_pix_current(line, provider)
             item["sandbox"] = bool(charge and charge.is_sandbox)
+            boleto = request.env["dunning.boleto"].sudo()._dunning_boleto_current(line)
+            item["boleto"] = boleto and boleto._dunning_portal_item()
         ids = ",".join(str(item["id"]) for item in items)
         payer = self._dunning_payer(partner)
         values = self._get_common_page_view_values(
@@ -183,3 +186,38 @@ class DunningPixPortal(DunningPortal, PortalAccount):
         return request.make_json_response(
             {"started": charge._dunning_pix_simulate_later()}
         )
+
+    @http.route(
+        ["/my/boleto/<int:boleto_id>", "/my/boleto/<int:boleto_id>/<string:token>"],
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def dunning_portal_boleto_pdf(self, boleto_id, token=None, **kw):
+        """The PDF of a boleto, for whoever has its signed link (reminders,
+        the invoice page) or is its payer on the portal. Any other request
+        gets the same 404, whether the boleto exists or not."""
+        boleto = request.env["dunning.boleto"].sudo().browse(boleto_id).exists()
+        allowed = False
+        if boleto and boleto.state != "cancelled":
+            if token:
+                allowed = boleto._dunning_portal_check_token(token)
+            else:
+                partner = self._dunning_partner()
+                allowed = bool(partner) and (
+                    boleto.partner_id.commercial_partner_id == partner
+                )
+        if not allowed:
+            raise NotFound()
+        content, kind = boleto._dunning_render_pdf()
+        if kind == "pdf":
+            filename = boleto._dunning_pdf_filename()
+            headers = [
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", f'inline; filename="{filename}"'),
+            ]
+        else:
+            headers = [("Content-Type", "text/html; charset=utf-8")]
+        return request.make_response(content, headers=headers)

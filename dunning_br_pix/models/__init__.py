@@ -1,4 +1,5 @@
 from . import account_bank_statement_line
+from . import account_journal
 from . import account_move
 from . import dunning_boleto
 from . import dunning_boleto_account
@@ -8,5 +9,7 @@ from . import dunning_pix_charge
 from . import dunning_pix_payment
 from . import dunning_settlement
 from . import dunning_policy
+from . import dunning_policy_step
+from . import payment_method
 from . import payment_provider
 from . import payment_transaction

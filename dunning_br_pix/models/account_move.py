@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from cobranca.pix import PixError, static_txid
 
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
@@ -13,6 +13,75 @@ _logger = logging.getLogger(__name__)
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    dunning_boleto_ids = fields.One2many(
+        "dunning.boleto", "move_id", string="Boletos", readonly=True
+    )
+    dunning_boleto_count = fields.Integer(compute="_compute_dunning_boleto_count")
+
+    def _compute_dunning_boleto_count(self):
+        groups = (
+            self.env["dunning.boleto"]
+            .sudo()
+            ._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
+        )
+        counts = {move.id: count for move, count in groups}
+        for move in self:
+            move.dunning_boleto_count = counts.get(move.id, 0)
+
+    def action_dunning_boleto_issue(self):
+        """Issue the boleto of each open installment of the invoices (the
+        current one is kept) and show them.
+
+        :raises UserError: when a company has no boleto agreement."""
+        if not self.env.su and not self.env.user.has_group(
+            "dunning_br.group_dunning_user"
+        ):
+            raise AccessError(self.env._("Only the collection users issue boletos."))
+        self.check_access("read")
+        Boleto = self.env["dunning.boleto"].sudo()
+        for company in self.company_id:
+            if not Boleto._dunning_boleto_account_for(company):
+                raise UserError(
+                    self.env._(
+                        "The company %(company)s has no boleto agreement: set "
+                        "one up in Accounting > Collection > Boleto "
+                        "Agreements.",
+                        company=company.name,
+                    )
+                )
+        moves = self.filtered(lambda m: m.is_sale_document() and m.state == "posted")
+        lines = moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        boletos = Boleto._dunning_boleto_ensure(lines)
+        if not boletos:
+            raise UserError(
+                self.env._(
+                    "These invoices have no open installment to issue a boleto for."
+                )
+            )
+        return self.action_dunning_boletos()
+
+    def action_dunning_boletos(self):
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "dunning_br_pix.dunning_boleto_action"
+        )
+        action["domain"] = [("move_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def _dunning_boleto_portal_items(self):
+        """The current boletos of the invoice's open installments, for the
+        customer portal: ``[{boleto, linha, url}]``."""
+        self.ensure_one()
+        boletos = self.env["dunning.boleto"].sudo()
+        items = []
+        for line in boletos._dunning_boleto_lines(self.line_ids):
+            boleto = boletos._dunning_boleto_current(line)
+            if boleto:
+                items.append(boleto._dunning_portal_item())
+        return items
 
     def action_dunning_pix_charges(self):
         """Create (or bring up to date) the Pix charge of each open installment

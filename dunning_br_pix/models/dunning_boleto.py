@@ -2,7 +2,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A boleto issued for one installment (receivable line)."""
 
-from odoo import fields, models
+import base64
+from decimal import Decimal
+
+from cobranca import boleto as boleto_lib
+from cobranca import cnab240
+from cobranca.charges import format_pct, round_cents
+from reportlab.graphics.barcode import createBarcodeDrawing
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, consteq, format_amount
+from odoo.tools.misc import hmac
+
+#: The states of a boleto that can still be paid: one per installment and
+#: agreement.
+CURRENT_STATES = ("draft", "sent", "registered")
 
 
 class DunningBoleto(models.Model):
@@ -70,7 +85,6 @@ class DunningBoleto(models.Model):
     reject_reason = fields.Char(string="Rejection Reason", copy=False)
     pix_charge_id = fields.Many2one(
         "dunning.pix.charge",
-        string="Pix Charge",
         copy=False,
         help="The installment's Pix charge whose QR code is printed on the "
         "slip (bolepix).",
@@ -85,3 +99,327 @@ class DunningBoleto(models.Model):
             "A nosso número is used only once per boleto agreement.",
         )
     ]
+
+    # ------------------------------------------------------------------
+    # Creation (the régua's batch, "Issue Boleto" on the invoice)
+    # ------------------------------------------------------------------
+    def init(self):
+        # One current boleto per installment and agreement, whoever creates
+        # it, even two transactions at once.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS dunning_boleto_current_uniq "
+                "ON dunning_boleto (move_line_id, account_id) "
+                "WHERE state IN ('draft', 'sent', 'registered')"
+            )
+        )
+
+    @api.model
+    def _dunning_boleto_account_for(self, company):
+        """The boleto agreement of ``company`` that issues its boletos (the
+        first active one), as superuser."""
+        return (
+            self.env["dunning.boleto.account"]
+            .sudo()
+            .search([("company_id", "=", company.id)], limit=1)
+        )
+
+    @api.model
+    def _dunning_boleto_current(self, move_line, account=None):
+        """The current boleto of ``move_line`` (to register, sent or
+        registered) with ``account`` (any agreement when not given)."""
+        domain = [
+            ("move_line_id", "=", move_line.id),
+            ("state", "in", CURRENT_STATES),
+        ]
+        if account:
+            domain.append(("account_id", "=", account.id))
+        return self.sudo().search(domain, order="id desc", limit=1)
+
+    @api.model
+    def _dunning_boleto_lines(self, move_lines):
+        """The open installments of ``move_lines`` a boleto can be issued
+        for: posted customer installments in the company's currency (BRL)."""
+        return move_lines.sudo().filtered(
+            lambda line: (
+                line.move_id.state == "posted"
+                and line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.amount_residual > 0
+                and line.currency_id == line.company_currency_id
+                and line.currency_id.name == "BRL"
+            )
+        )
+
+    @api.model
+    def _dunning_boleto_ensure(self, move_lines, account=None):
+        """The current boleto of each open installment of ``move_lines``:
+        issued when it has none, for its open amount and its own due date
+        (an overdue installment keeps it: the bank adds the fine and
+        interest), numbered by the agreement's sequence through
+        ``cobranca.boleto.make_boleto``. A boleto not sent to the bank yet
+        whose installment changed (a partial payment, a new due date) is
+        replaced. Idempotent; the installments are locked so that two runs
+        at once issue one boleto. Returns the boletos."""
+        boletos = self.sudo().browse()
+        lines = self._dunning_boleto_lines(move_lines)
+        if not lines:
+            return boletos
+        self.env.cr.execute(
+            SQL(
+                # NO KEY UPDATE: serializes the issuers, not the reconciliations
+                # (which reference the line, FOR KEY SHARE).
+                "SELECT id FROM account_move_line WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(lines.ids),
+            )
+        )
+        accounts = {}
+        for line in lines:
+            company = line.company_id
+            if account:
+                line_account = account
+            else:
+                if company not in accounts:
+                    accounts[company] = self._dunning_boleto_account_for(company)
+                line_account = accounts[company]
+            if not line_account or line_account.company_id != company:
+                continue
+            boleto = self._dunning_boleto_current(line, line_account)
+            amount = line.company_currency_id.round(line.amount_residual)
+            if (
+                boleto
+                and boleto.state == "draft"
+                and (
+                    boleto.currency_id.compare_amounts(boleto.amount, amount)
+                    or boleto.due_date != line.date_maturity
+                )
+            ):
+                boleto.state = "cancelled"
+                boleto.flush_recordset(["state"])
+                boleto = self.browse()
+            if not boleto:
+                boleto = self.sudo().create(
+                    line_account.sudo()._dunning_boleto_values(line, amount)
+                )
+            boletos |= boleto
+        boletos._dunning_boleto_link_pix()
+        return boletos
+
+    def _dunning_boleto_link_pix(self):
+        """Print on each boleto the Pix charge of its installment (bolepix)
+        when its company has a Pix provider in dynamic mode."""
+        providers = {}
+        for boleto in self.sudo():
+            company = boleto.company_id
+            if company not in providers:
+                provider = self.env["payment.provider"]._dunning_pix_for_company(
+                    company
+                )
+                providers[company] = provider.filtered(
+                    lambda p: p.dunning_pix_mode == "dynamic"
+                )
+            charge = self.env["dunning.pix.charge"]
+            if providers[company]:
+                charge = charge._dunning_pix_current(
+                    boleto.move_line_id, providers[company]
+                )
+            if boleto.pix_charge_id != charge:
+                boleto.pix_charge_id = charge
+
+    def action_cancel(self):
+        """Cancel boletos not sent to the bank (a registered boleto is
+        written off at the bank by a remittance instruction)."""
+        for boleto in self:
+            if boleto.state not in ("draft", "rejected"):
+                raise UserError(
+                    self.env._(
+                        "The boleto %(boleto)s is at the bank: ask for its "
+                        "write-off (baixa) in a remittance file instead.",
+                        boleto=boleto.display_name,
+                    )
+                )
+        self.state = "cancelled"
+        return True
+
+    # ------------------------------------------------------------------
+    # The slip (PDF) and the portal
+    # ------------------------------------------------------------------
+    def _dunning_portal_token(self):
+        """A token that lets whoever has the boleto's link download it."""
+        self.ensure_one()
+        return hmac(self.env(su=True), "dunning-boleto-pdf", self.id)
+
+    def _dunning_portal_check_token(self, token):
+        self.ensure_one()
+        return bool(token) and consteq(str(token), self._dunning_portal_token())
+
+    def _dunning_portal_pdf_url(self):
+        """The portal link of the boleto's PDF (signed: no sign-in needed)."""
+        self.ensure_one()
+        return f"/my/boleto/{self.id}/{self._dunning_portal_token()}"
+
+    def _dunning_formatted_linha(self):
+        self.ensure_one()
+        return boleto_lib.format_linha(self.linha_digitavel)
+
+    def _dunning_portal_item(self):
+        """What the portal shows of the boleto."""
+        self.ensure_one()
+        return {
+            "boleto": self,
+            "id": self.id,
+            "linha": self._dunning_formatted_linha(),
+            "due_date": self.due_date,
+            "amount": self.amount,
+            "currency": self.currency_id,
+            "url": self._dunning_portal_pdf_url(),
+        }
+
+    def _dunning_pdf_filename(self):
+        self.ensure_one()
+        return f"boleto-{self.nosso_numero}.pdf".replace("/", "-")
+
+    def _dunning_barcode_image(self):
+        """The Interleaved 2 of 5 image of the 44 digits, as a PNG data URL.
+
+        reportlab's I2of5 adds a check digit of its own by default (so
+        does Odoo's barcode route, which cannot turn it off): it is drawn
+        here without it, without bearer bars, wide bars three times the
+        narrow ones (FEBRABAN)."""
+        self.ensure_one()
+        drawing = createBarcodeDrawing(
+            "I2of5",
+            value=self.barcode,
+            format="png",
+            checksum=0,
+            bearers=0,
+            ratio=3,
+            quiet=0,
+            barWidth=1,
+            barHeight=50,
+            humanReadable=False,
+        )
+        png = drawing.asString("png")
+        return "data:image/png;base64," + base64.b64encode(png).decode()
+
+    def _dunning_pix_payload(self):
+        """The Pix copia e cola printed on the slip (bolepix), if any."""
+        self.ensure_one()
+        charge = self.sudo().pix_charge_id
+        if charge.state != "active" or not charge.copia_e_cola:
+            return False
+        return charge.copia_e_cola
+
+    def _dunning_instructions(self):
+        """The lines of the slip's "Instruções" box: the fine and interest
+        of the installment's collection policy, as the bank will charge
+        them (``cobranca.cnab240.late_charge_terms``, what the remittance
+        sends)."""
+        self.ensure_one()
+        move = self.move_id
+        policy = move._dunning_policy()
+        lines = []
+        fmt = self._dunning_fmt
+        if policy:
+            terms = cnab240.late_charge_terms(
+                Decimal(str(self.amount)).quantize(Decimal("0.01")),
+                self.due_date,
+                policy._late_charge_policy(),
+                consumer=move.commercial_partner_id._dunning_is_consumer(),
+            )
+            if terms["fine_code"] != "0":
+                lines.append(
+                    self.env._(
+                        "After the due date, charge a fine of %(pct)s%% (%(amount)s).",
+                        pct=format_pct(terms["fine"]),
+                        amount=fmt(
+                            round_cents(Decimal(str(self.amount)) * terms["fine"] / 100)
+                        ),
+                    )
+                )
+            if terms["interest_code"] != "3":
+                monthly = terms["interest"]
+                try:
+                    per_day = cnab240.late_charge_terms(
+                        Decimal(str(self.amount)).quantize(Decimal("0.01")),
+                        self.due_date,
+                        policy._late_charge_policy(),
+                        consumer=move.commercial_partner_id._dunning_is_consumer(),
+                        interest_per="day",
+                    )["interest"]
+                except cnab240.CnabError:
+                    per_day = None
+                if per_day:
+                    lines.append(
+                        self.env._(
+                            "After the due date, charge interest of %(pct)s%% "
+                            "a month (%(amount)s a day).",
+                            pct=format_pct(monthly),
+                            amount=fmt(per_day),
+                        )
+                    )
+                else:
+                    lines.append(
+                        self.env._(
+                            "After the due date, charge interest of %(pct)s%% a month.",
+                            pct=format_pct(monthly),
+                        )
+                    )
+        lines.append(
+            self.env._(
+                "Payable at any bank until the due date; after it, at %(bank)s.",
+                bank=self.account_id._dunning_bank_name(),
+            )
+        )
+        return lines
+
+    @staticmethod
+    def _dunning_address(partner):
+        """One line of a partner's address, as a slip prints it."""
+        city = " - ".join(
+            part for part in (partner.city, partner.state_id.code) if part
+        )
+        return ", ".join(
+            part
+            for part in (partner.street, partner.street2, partner.zip, city)
+            if part
+        )
+
+    def _dunning_fmt(self, amount):
+        return format_amount(self.env, float(amount), self.currency_id)
+
+    def _dunning_slip_values(self):
+        """What the slip prints (the report's template reads it)."""
+        self.ensure_one()
+        account = self.account_id
+        company = self.company_id
+        payer = self.partner_id.commercial_partner_id
+        pix = self._dunning_pix_payload()
+        return {
+            "bank_name": account._dunning_bank_name(),
+            "bank_code": account._dunning_bank_code_dv(),
+            "linha": self._dunning_formatted_linha(),
+            # FEBRABAN: dates as DD/MM/AAAA, whatever the language.
+            "due_date": self.due_date.strftime("%d/%m/%Y"),
+            "issue_date": self.issue_date.strftime("%d/%m/%Y"),
+            "beneficiary": company.name,
+            "beneficiary_doc": company.vat or "",
+            "beneficiary_address": self._dunning_address(company.partner_id),
+            "beneficiary_code": account._dunning_beneficiary_code(),
+            "amount": self._dunning_fmt(self.amount),
+            "document_number": self.move_id.name or "",
+            "payer": payer.name,
+            "payer_doc": payer.vat or "",
+            "payer_address": self._dunning_address(payer),
+            "instructions": self._dunning_instructions(),
+            "barcode_image": self._dunning_barcode_image(),
+            "pix": pix,
+            "pix_image": pix
+            and self.env["payment.provider"]._dunning_pix_qr_data_url(pix),
+        }
+
+    def _dunning_render_pdf(self):
+        """The slips of ``self`` as one PDF: ``(content, kind)`` ("html" in
+        tests, as Odoo renders reports there)."""
+        report = self.env.ref("dunning_br_pix.action_report_dunning_boleto").sudo()
+        return report._render_qweb_pdf(report, self.ids)

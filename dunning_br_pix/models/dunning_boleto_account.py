@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A company's boleto agreement (convênio de cobrança) with one bank account."""
 
+from decimal import Decimal
+
 from cobranca import boleto as boleto_lib
 from cobranca import cnab240
 
@@ -59,6 +61,41 @@ class DunningBoletoAccount(models.Model):
         help="Number of the last CNAB 240 remittance file generated (NSA).",
     )
     boleto_ids = fields.One2many("dunning.boleto", "account_id")
+    boleto_count = fields.Integer(compute="_compute_boleto_count")
+
+    def _compute_boleto_count(self):
+        groups = self.env["dunning.boleto"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+        )
+        counts = {account.id: count for account, count in groups}
+        for account in self:
+            account.boleto_count = counts.get(account.id, 0)
+
+    def _dunning_bank_name(self):
+        """The bank's name as the slip prints it."""
+        return boleto_lib.BANKS[self.bank_code].NAME if self.bank_code else ""
+
+    def _dunning_bank_code_dv(self):
+        """The bank's code with its check digit ("001-9")."""
+        return boleto_lib.bank_code_dv(self.bank_code) if self.bank_code else ""
+
+    def _dunning_beneficiary_code(self):
+        """The "Agência / Código do beneficiário" box of the slip."""
+        agencia = "-".join(part for part in (self.agencia, self.agencia_dv) if part)
+        if self.bank_code in ("001", "341", "237"):
+            code = "-".join(part for part in (self.conta, self.conta_dv) if part)
+        else:
+            code = self.convenio or ""
+        return f"{agencia} / {code}"
+
+    def action_view_boletos(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "dunning_br_pix.dunning_boleto_action"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
 
     @api.depends("bank_code", "agencia", "conta", "convenio")
     def _compute_name(self):
@@ -115,11 +152,70 @@ class DunningBoletoAccount(models.Model):
         except (TypeError, ValueError) as error:
             raise ValidationError(
                 self.env._(
-                    "The boleto agreement %(account)s is not valid: %(error)s",
+                    "The boleto agreement %(account)s is not valid (%(fields)s): "
+                    "%(error)s",
                     account=self.display_name,
+                    fields=self._dunning_fields_named(str(error)),
                     error=error,
                 )
             ) from error
+
+    def _dunning_fields_named(self, message):
+        """The labels of the fields a library message names."""
+        names = {
+            "agencia": "agencia",
+            "conta": "conta",
+            "convenio": "convenio",
+            "codigo_beneficiario": "convenio",
+            "carteira": "carteira",
+            "modalidade": "modalidade",
+            "nosso_numero": "nosso_numero_sequence_id",
+        }
+        labels = []
+        for word, fname in names.items():
+            label = self._fields[fname].get_description(self.env)["string"]
+            if word in message and label not in labels:
+                labels.append(label)
+        return ", ".join(labels) or self.env._("Bank")
+
+    def _dunning_boleto_values(self, move_line, amount):
+        """The values of a new boleto of ``move_line`` for ``amount``: the
+        next nosso número of the agreement and the numbers computed by
+        ``cobranca.boleto.make_boleto``.
+
+        :raises UserError: when the bank refuses the boleto (the nosso número
+            sequence exhausted, a due date outside the factor's range, an
+            amount above the barcode's capacity)."""
+        self.ensure_one()
+        agreement = self._dunning_agreement()
+        sequence = self.nosso_numero_sequence_id.sudo().next_by_id()
+        try:
+            boleto = boleto_lib.make_boleto(
+                self.bank_code,
+                agreement,
+                sequence,
+                move_line.date_maturity,
+                Decimal(str(amount)).quantize(Decimal("0.01")),
+            )
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                self.env._(
+                    "No boleto for %(installment)s: %(error)s",
+                    installment=move_line.display_name,
+                    error=error,
+                )
+            ) from error
+        return {
+            "account_id": self.id,
+            "move_line_id": move_line.id,
+            "partner_id": move_line.partner_id.commercial_partner_id.id,
+            "amount": float(boleto.amount),
+            "due_date": boleto.due,
+            "sequence_number": sequence,
+            "nosso_numero": boleto.nosso_numero,
+            "barcode": boleto.barcode,
+            "linha_digitavel": boleto.linha,
+        }
 
     def _dunning_cnab_account(self):
         """This agreement as a :class:`cobranca.cnab240.BankAccount` (the

@@ -54,6 +54,9 @@ class PaymentTransaction(models.Model):
         res = super()._get_specific_rendering_values(processing_values)
         if self.provider_code != const.PROVIDER_CODE:
             return res
+        if self.payment_method_code == const.BOLETO_METHOD_CODE:
+            self._dunning_boleto_prepare()
+            return {"api_url": const.PROCESS_ROUTE, "reference": self.reference}
         self._dunning_pix_prepare_code()
         return {
             "api_url": const.PROCESS_ROUTE,
@@ -61,6 +64,37 @@ class PaymentTransaction(models.Model):
             "copia_e_cola": self.dunning_pix_copia_e_cola,
             "qr_image": self._dunning_pix_qr_image(),
         }
+
+    def _dunning_boleto_prepare(self):
+        """Paying by boleto: the boletos of the open installments of the
+        transaction's invoices (the current ones, or issued now), shown on
+        the status page; they are paid at the bank and settled from its
+        retorno file.
+
+        :raises ValidationError: without invoices to pay or without the
+            company's boleto agreement."""
+        self.ensure_one()
+        boletos = self.env["dunning.boleto"].sudo()
+        lines = boletos._dunning_boleto_lines(self.sudo().invoice_ids.line_ids)
+        if not lines or not boletos._dunning_boleto_account_for(
+            self.provider_id.company_id
+        ):
+            raise ValidationError(
+                self.env._(
+                    "A boleto can only be issued for open invoices of a company "
+                    "with a boleto agreement: choose another payment method."
+                )
+            )
+        return boletos._dunning_boleto_ensure(lines)
+
+    def _dunning_boleto_items(self):
+        """The current boletos of the transaction's invoices, for the status
+        page."""
+        self.ensure_one()
+        items = []
+        for move in self.sudo().invoice_ids:
+            items += move._dunning_boleto_portal_items()
+        return items
 
     def _dunning_pix_prepare_code(self):
         """Give the transaction its BR Code: static (company key, amount, txid)

@@ -137,6 +137,7 @@ __all__ = [
     "Itau",
     "Santander",
     "Sicoob",
+    "bank_code_dv",
     "barcode_to_linha",
     "due_date_factor",
     "factor_to_date",
@@ -245,6 +246,18 @@ def _mod11_low_is_zero(number: str) -> int:
     written 0 (Caixa, Santander)."""
     dv = 11 - _weighted_sum(number, _W_2_9) % 11
     return 0 if dv > 9 else dv
+
+
+def bank_code_dv(bank: object) -> str:
+    """The bank code as printed at the top of the slip, with its check
+    digit: modulo 11 weights 2..9 from the right, ``11 - remainder``, 10 and
+    11 written 0 (FEBRABAN; e.g. ``001-9``, ``341-7``, ``237-2``, ``104-0``,
+    ``033-7``, ``756-0``).
+
+    :raises ValueError: for an unknown bank.
+    """
+    code = _bank_code(bank)
+    return f"{code}-{_mod11_low_is_zero(code)}"
 
 
 def general_check_digit(barcode43: str) -> int:

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from cobranca import boleto as boleto_mod
 from cobranca.boleto import (
     BANKS,
     FACTOR_ROLLOVER,
@@ -705,3 +706,24 @@ def test_linha_garbage_never_crashes(text):
     assume(len(text.replace(".", "").replace(" ", "")) != 47 or not text.isascii())
     with pytest.raises(ValueError):
         linha_to_barcode(text)
+
+
+@pytest.mark.parametrize(
+    ("bank", "printed"),
+    [
+        # The codes as printed on the slips of each bank (FEBRABAN list).
+        ("001", "001-9"),
+        ("341", "341-7"),
+        ("237", "237-2"),
+        ("104", "104-0"),
+        ("033", "033-7"),
+        ("756", "756-0"),
+    ],
+)
+def test_bank_code_dv(bank, printed):
+    assert boleto_mod.bank_code_dv(bank) == printed
+
+
+def test_bank_code_dv_unknown_bank():
+    with pytest.raises(ValueError, match="unsupported bank"):
+        boleto_mod.bank_code_dv("999")
