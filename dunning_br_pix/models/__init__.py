@@ -10,3 +10,7 @@ from . import dunning_settlement
 from . import dunning_policy
 from . import payment_provider
 from . import payment_transaction
+from . import dunning_boleto_remessa
+from . import dunning_boleto_remessa_line
+from . import dunning_boleto_retorno
+from . import dunning_boleto_retorno_line

@@ -10,3 +10,5 @@ from . import test_pix_settlement
 from . import test_pix_portal_lang
 from . import test_pix_agreement
 from . import test_pix_portal_pay
+from . import test_boleto_cnab_remessa
+from . import test_boleto_cnab_retorno
