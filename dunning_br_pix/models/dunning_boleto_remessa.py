@@ -172,11 +172,12 @@ class DunningBoletoRemessa(models.Model):
             bank_account, titles, file_number=number, created=today
         )
         name = f"remessa_{account.bank_code}_{number:06d}.rem"
+        padded = str(number).zfill(6)
         remessa = self.create(
             {
                 "name": self.env._(
                     "Remittance %(number)s - %(account)s",
-                    number=f"{number:06d}",
+                    number=padded,
                     account=account.name,
                 ),
                 "account_id": account.id,
