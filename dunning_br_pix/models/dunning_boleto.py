@@ -78,7 +78,6 @@ class DunningBoleto(models.Model):
     reject_reason = fields.Char(string="Rejection Reason", copy=False)
     pix_charge_id = fields.Many2one(
         "dunning.pix.charge",
-        string="Pix Charge",
         copy=False,
         help="The installment's Pix charge whose QR code is printed on the "
         "slip (bolepix).",
@@ -103,7 +102,6 @@ class DunningBoleto(models.Model):
     )
     payment_id = fields.Many2one(
         "account.payment",
-        string="Payment",
         copy=False,
         readonly=True,
         help="The payment that settled the boleto (booked from the bank's "
@@ -216,8 +214,11 @@ class DunningBoleto(models.Model):
         """Queue an instruction for the next remittance file of each boleto.
 
         :raises UserError: for a boleto the bank has not registered."""
-        labels = dict(self.env["dunning.boleto.remessa.line"]._fields["movement"]
-                      ._description_selection(self.env))
+        labels = dict(
+            self.env["dunning.boleto.remessa.line"]
+            ._fields["movement"]
+            ._description_selection(self.env)
+        )
         for boleto in self:
             if boleto.state not in ("sent", "registered"):
                 raise UserError(
@@ -298,19 +299,25 @@ class DunningBoleto(models.Model):
         ``paid`` (bolepix: the QR code of its charge, or the installment
         reconciled by a Pix of the same amount), or an empty recordset."""
         self.ensure_one()
-        received = self.env["dunning.pix.payment"].sudo().search(
-            [
-                ("state", "=", "booked"),
-                ("payment_id", "!=", False),
-                ("move_line_id", "=", self.move_line_id.id),
-            ],
-            order="id",
+        received = (
+            self.env["dunning.pix.payment"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "booked"),
+                    ("payment_id", "!=", False),
+                    ("move_line_id", "=", self.move_line_id.id),
+                ],
+                order="id",
+            )
         )
         return received.filtered(
-            lambda pix: to_decimal(pix.amount) == paid
-            and (
-                (self.pix_charge_id and pix.charge_id == self.pix_charge_id)
-                or self.move_line_id.reconciled
+            lambda pix: (
+                to_decimal(pix.amount) == paid
+                and (
+                    (self.pix_charge_id and pix.charge_id == self.pix_charge_id)
+                    or self.move_line_id.reconciled
+                )
             )
         )[:1]
 
@@ -336,10 +343,14 @@ class DunningBoleto(models.Model):
                 ]
             )
             .filtered(
-                lambda boleto: to_decimal(boleto.paid_amount) == amount
-                and (boleto.pix_charge_id == charge or boleto.move_line_id.reconciled)
-                and not received.search_count(
-                    [("payment_id", "=", boleto.payment_id.id)]
+                lambda boleto: (
+                    to_decimal(boleto.paid_amount) == amount
+                    and (
+                        boleto.pix_charge_id == charge or boleto.move_line_id.reconciled
+                    )
+                    and not received.search_count(
+                        [("payment_id", "=", boleto.payment_id.id)]
+                    )
                 )
             )[:1]
         )

@@ -69,7 +69,6 @@ class DunningBoletoAccount(models.Model):
     )
     discount_account_id = fields.Many2one(
         "account.account",
-        string="Discount Account",
         check_company=True,
         help="Account of the discounts and abatements the bank reports as "
         "granted; empty: the company's Pix provider's.",
@@ -216,8 +215,10 @@ class DunningBoletoAccount(models.Model):
         the agreement's, else (income, discount) the company's Pix
         provider's."""
         self.ensure_one()
-        provider = self.env["payment.provider"].sudo()._dunning_pix_for_company(
-            self.company_id
+        provider = (
+            self.env["payment.provider"]
+            .sudo()
+            ._dunning_pix_for_company(self.company_id)
         )
         return (
             self.income_account_id or provider.dunning_pix_income_account_id,

@@ -35,9 +35,7 @@ class DunningBoletoRemessaLine(models.Model):
         readonly=True,
         check_company=True,
     )
-    account_id = fields.Many2one(
-        related="boleto_id.account_id", store=True, index=True
-    )
+    account_id = fields.Many2one(related="boleto_id.account_id", store=True, index=True)
     company_id = fields.Many2one(related="boleto_id.company_id", store=True)
     partner_id = fields.Many2one(related="boleto_id.partner_id")
     nosso_numero = fields.Char(related="boleto_id.nosso_numero")

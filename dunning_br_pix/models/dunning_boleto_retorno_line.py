@@ -7,7 +7,6 @@ from cobranca import cnab240
 from odoo import Command, fields, models
 
 
-
 class DunningBoletoRetornoLine(models.Model):
     _name = "dunning.boleto.retorno.line"
     _description = "Boleto Bank Return Line"
@@ -162,7 +161,9 @@ class DunningBoletoRetornoLine(models.Model):
                 }
             )
             return
-        paid_date = title.credit_date or title.occurrence_date or self.retorno_id.file_date
+        paid_date = (
+            title.credit_date or title.occurrence_date or self.retorno_id.file_date
+        )
         pix = boleto._dunning_pix_settlement(paid)
         if pix:
             boleto.write(
@@ -207,9 +208,11 @@ class DunningBoletoRetornoLine(models.Model):
         income, discount, tariff_account = account._dunning_settlement_accounts()
         installment = boleto.move_line_id
         installments = installment.filtered(
-            lambda aml: not aml.reconciled
-            and aml.amount_residual > 0
-            and aml.parent_state == "posted"
+            lambda aml: (
+                not aml.reconciled
+                and aml.amount_residual > 0
+                and aml.parent_state == "posted"
+            )
         )
         settlement_model = self.env["dunning.settlement"]
         settlement = settlement_model._dunning_explain(

@@ -42,9 +42,7 @@ class TestBoletoCnabRetorno(BoletoCnabCommon):
             "45 - nome do pagador não informado; 48 - CEP inválido",
         )
         self.assertEqual(cancelled.state, "cancelled")
-        self.assertEqual(
-            retorno.line_ids.mapped("state"), ["done", "rejected", "done"]
-        )
+        self.assertEqual(retorno.line_ids.mapped("state"), ["done", "rejected", "done"])
         self.assertFalse(self._payments())
 
     def test_liquidation_with_interest_and_tariff(self):
@@ -74,9 +72,9 @@ class TestBoletoCnabRetorno(BoletoCnabCommon):
         self.assertAlmostEqual(payment.amount, 1009.5)
         items = payment.move_id.line_ids
         by_account = {
-            account: sum(items.filtered(lambda i, a=account: i.account_id == a).mapped(
-                "balance"
-            ))
+            account: sum(
+                items.filtered(lambda i, a=account: i.account_id == a).mapped("balance")
+            )
             for account in items.account_id
         }
         self.assertAlmostEqual(by_account[self.income_account], -12.0)
@@ -143,7 +141,7 @@ class TestBoletoCnabRetorno(BoletoCnabCommon):
         )
 
     def test_pix_then_retorno_books_once(self):
-        move, line = self._installment(days=5, amount=1000.0)
+        _move, line = self._installment(days=5, amount=1000.0)
         charge = self._charge(line)
         boleto = self._boleto(line, state="registered", pix_charge_id=charge.id)
         pix = self.psp.simulate_payment(charge.txid, deliver=False)
@@ -159,7 +157,7 @@ class TestBoletoCnabRetorno(BoletoCnabCommon):
         self.assertEqual(self._payments(), received.payment_id)
 
     def test_retorno_then_pix_books_once(self):
-        move, line = self._installment(days=5, amount=1000.0)
+        _move, line = self._installment(days=5, amount=1000.0)
         charge = self._charge(line)
         boleto = self._boleto(line, state="registered", pix_charge_id=charge.id)
         retorno = self._import(self._retorno_bytes([self._title(boleto)]))

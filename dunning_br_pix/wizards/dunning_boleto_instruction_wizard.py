@@ -8,11 +8,11 @@ class DunningBoletoInstructionWizard(models.TransientModel):
     _name = "dunning.boleto.instruction.wizard"
     _description = "Boleto Instruction to the Bank"
 
-    boleto_ids = fields.Many2many("dunning.boleto", string="Boletos")
+    boleto_ids = fields.Many2many("dunning.boleto")
     instruction = fields.Selection(
         [("06", "Change the due date"), ("09", "Protest")], required=True
     )
-    new_due_date = fields.Date(string="New Due Date")
+    new_due_date = fields.Date()
     protest_days = fields.Integer(
         string="Protest after (days)",
         help="Calendar days after the due date after which the bank protests.",

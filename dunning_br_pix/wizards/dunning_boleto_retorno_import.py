@@ -72,9 +72,7 @@ class DunningBoletoRetornoImport(models.TransientModel):
         record = model.create(
             {
                 "name": file_name
-                or self.env._(
-                    "Bank return %(number)s", number=retorno.file_number
-                ),
+                or self.env._("Bank return %(number)s", number=retorno.file_number),
                 "account_id": account.id,
                 "digest": retorno.digest,
                 "file_number": retorno.file_number,

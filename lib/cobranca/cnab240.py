@@ -79,9 +79,9 @@ __all__ = [
     "Title",
     "late_charge_terms",
     "protest_terms",
-    "reason_texts",
     "read_remessa",
     "read_retorno",
+    "reason_texts",
     "write_remessa",
     "write_retorno",
 ]
