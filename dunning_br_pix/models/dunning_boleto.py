@@ -9,6 +9,7 @@ from cobranca import cnab240
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .dunning_settlement import to_decimal
 
@@ -282,17 +283,24 @@ class DunningBoleto(models.Model):
 
     def _dunning_find_by_cnab(self, account, nosso_numero):
         """The boleto of ``account`` whose nosso número the bank's file
-        carries (leading zeros and the dash do not count)."""
+        carries (leading zeros, the dash and dots do not count)."""
         wanted = nosso_numero.lstrip("0")
-        candidates = self.search(
-            [
-                ("account_id", "=", account.id),
-                ("nosso_numero", "ilike", wanted[-6:] if wanted else "0"),
-            ]
+        self.flush_model(["account_id", "nosso_numero"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM dunning_boleto
+                 WHERE account_id = %(account)s
+                   AND ltrim(regexp_replace(nosso_numero, '[^0-9A-Za-z]', '', 'g'),
+                             '0') = %(wanted)s
+                 ORDER BY id
+                 LIMIT 1
+                """,
+                account=account.id,
+                wanted=wanted,
+            )
         )
-        return candidates.filtered(
-            lambda boleto: boleto._dunning_cnab_nosso_numero().lstrip("0") == wanted
-        )[:1]
+        return self.browse([row[0] for row in rows])
 
     def _dunning_pix_settlement(self, paid):
         """The Pix received that already paid this boleto's installment with

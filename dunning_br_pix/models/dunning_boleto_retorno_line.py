@@ -256,25 +256,29 @@ class DunningBoletoRetornoLine(models.Model):
             )
         journal = account.journal_id
         method_line = journal.inbound_payment_method_line_ids[:1]
-        payment = self.env["account.payment"].create(
-            {
-                "amount": float(amount),
-                "date": paid_date,
-                "payment_type": "inbound",
-                "currency_id": currency.id,
-                "partner_id": partner.id,
-                "partner_type": "customer",
-                "journal_id": journal.id,
-                "company_id": account.company_id.id,
-                "payment_method_line_id": method_line.id,
-                "memo": texts._(
-                    "Boleto %(boleto)s (bank return %(file)s)",
-                    boleto=boleto.nosso_numero,
-                    file=self.retorno_id.file_number,
-                ),
-                "write_off_line_vals": write_off,
-                "invoice_ids": [Command.set(installment.move_id.ids)],
-            }
+        payment = (
+            self.env["account.payment"]
+            .with_company(account.company_id)
+            .create(
+                {
+                    "amount": float(amount),
+                    "date": paid_date,
+                    "payment_type": "inbound",
+                    "currency_id": currency.id,
+                    "partner_id": partner.id,
+                    "partner_type": "customer",
+                    "journal_id": journal.id,
+                    "company_id": account.company_id.id,
+                    "payment_method_line_id": method_line.id,
+                    "memo": texts._(
+                        "Boleto %(boleto)s (bank return %(file)s)",
+                        boleto=boleto.nosso_numero,
+                        file=self.retorno_id.file_number,
+                    ),
+                    "write_off_line_vals": write_off,
+                    "invoice_ids": [Command.set(installment.move_id.ids)],
+                }
+            )
         )
         payment.action_post()
         settlement_model._dunning_settle_reconcile(

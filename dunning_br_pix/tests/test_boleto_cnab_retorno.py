@@ -180,3 +180,33 @@ class TestBoletoCnabRetorno(BoletoCnabCommon):
                 ]
             )
         )
+
+    def test_nosso_numero_with_check_digit_is_found(self):
+        """Convênios of 4 and 6 digits print the nosso número with a dash
+        before its check digit; the file carries it without."""
+        _move, line = self._installment(days=5)
+        boleto = self._boleto(line, state="sent")
+        boleto.nosso_numero = "12345600001-7"
+        title = dataclasses.replace(
+            self._title(boleto, "02"), nosso_numero="123456000017"
+        )
+        self._import(self._retorno_bytes([title]))
+        self.assertEqual(boleto.state, "registered")
+
+    def test_overpaid_excess_stays_the_customers_credit(self):
+        move, line = self._installment(days=5, amount=1000.0)
+        boleto = self._boleto(line, state="registered")
+        retorno = self._import(
+            self._retorno_bytes([self._title(boleto, paid=Decimal("1100.00"))])
+        )
+        self.assertTrue(line.reconciled)
+        credit = self.env["account.move.line"].search(
+            [
+                ("move_id", "=", retorno.line_ids.payment_id.move_id.id),
+                ("account_id", "=", line.account_id.id),
+                ("reconciled", "=", False),
+            ]
+        )
+        self.assertAlmostEqual(credit.amount_residual, -100.0)
+        self.assertIn(self._money(100.0), retorno.line_ids.note)
+        self.assertTrue(move.activity_ids)
