@@ -13,3 +13,7 @@ from . import dunning_policy_step
 from . import payment_method
 from . import payment_provider
 from . import payment_transaction
+from . import dunning_boleto_remessa
+from . import dunning_boleto_remessa_line
+from . import dunning_boleto_retorno
+from . import dunning_boleto_retorno_line

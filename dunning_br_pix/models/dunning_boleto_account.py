@@ -61,6 +61,28 @@ class DunningBoletoAccount(models.Model):
         help="Number of the last CNAB 240 remittance file generated (NSA).",
     )
     boleto_ids = fields.One2many("dunning.boleto", "account_id")
+    # Settlement of the bank's return files (dunning.boleto.retorno)
+    income_account_id = fields.Many2one(
+        "account.account",
+        string="Fine and Interest Account",
+        check_company=True,
+        help="Income account of the fine and interest the bank reports as paid "
+        "with a boleto; empty: the company's Pix provider's.",
+    )
+    discount_account_id = fields.Many2one(
+        "account.account",
+        check_company=True,
+        help="Account of the discounts and abatements the bank reports as "
+        "granted; empty: the company's Pix provider's.",
+    )
+    tariff_account_id = fields.Many2one(
+        "account.account",
+        string="Bank Tariff Account",
+        check_company=True,
+        help="Expense account of the tariffs the bank deducts from the money "
+        "of a paid boleto. Empty: tariffs are not booked from the return "
+        "file (book them from the bank statement).",
+    )
     boleto_count = fields.Integer(compute="_compute_boleto_count")
 
     def _compute_boleto_count(self):
@@ -283,3 +305,19 @@ class DunningBoletoAccount(models.Model):
                 )
             )
         return accounts
+
+    def _dunning_settlement_accounts(self):
+        """``(income, discount, tariff)`` accounts of the retorno's bookings:
+        the agreement's, else (income, discount) the company's Pix
+        provider's."""
+        self.ensure_one()
+        provider = (
+            self.env["payment.provider"]
+            .sudo()
+            ._dunning_pix_for_company(self.company_id)
+        )
+        return (
+            self.income_account_id or provider.dunning_pix_income_account_id,
+            self.discount_account_id or provider.dunning_pix_discount_account_id,
+            self.tariff_account_id,
+        )

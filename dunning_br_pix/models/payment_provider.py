@@ -472,6 +472,13 @@ class PaymentProvider(models.Model):
             return received._dunning_pix_book(
                 self, charge, pix, review_reason=review_reason
             ) or received.search([("e2eid", "=", e2eid)])
+        # Bolepix: the boleto of this charge was already liquidated by the
+        # bank's return file with this money: recorded, not booked again.
+        settled = charge and self.env[
+            "dunning.boleto"
+        ]._dunning_boleto_pix_already_settled(self, charge, pix)
+        if settled:
+            return settled
         booked = received._dunning_pix_book(self, charge, pix)
         if not booked:
             return received.search([("e2eid", "=", e2eid)])

@@ -12,3 +12,5 @@ from . import test_pix_agreement
 from . import test_pix_portal_pay
 from . import test_boleto
 from . import test_boleto_portal
+from . import test_boleto_cnab_remessa
+from . import test_boleto_cnab_retorno

@@ -78,8 +78,10 @@ __all__ = [
     "RetornoTitle",
     "Title",
     "late_charge_terms",
+    "protest_terms",
     "read_remessa",
     "read_retorno",
+    "reason_texts",
     "write_remessa",
     "write_retorno",
 ]
@@ -708,6 +710,98 @@ def late_charge_terms(
             "send the monthly rate (interest_per='month')"
         )
     return {**terms, "interest_code": "1", "interest_date": start, "interest": per_day}
+
+
+def protest_terms(days: int) -> dict:
+    """The :class:`Title` keyword arguments of a policy's protest: ``days``
+    calendar days after the due date (code 1), or no protest (code 3) when
+    ``days`` is 0.
+
+    :raises CnabFieldError: for days outside 0-99 (the rule of segment P).
+    """
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise CnabFieldError("title", "protest_days", f"not a number: {days!r}")
+    if not days:
+        return {"protest_code": "3", "protest_days": 0}
+    terms = {"protest_code": "1", "protest_days": days}
+    _check_protest(_ProtestTerms(**terms))
+    return terms
+
+
+@dataclass(frozen=True)
+class _ProtestTerms:
+    protest_code: str
+    protest_days: int
+
+
+#: Reasons of a rejected entry or instruction (FEBRABAN note C047, movements
+#: 03, 26 and 30), as the bank's manual writes them.
+REJECTION_REASONS = {
+    "01": "código do banco inválido",
+    "02": "código do registro detalhe inválido",
+    "03": "código do segmento inválido",
+    "04": "código de movimento não permitido para carteira",
+    "05": "código de movimento inválido",
+    "06": "tipo/número de inscrição do beneficiário inválidos",
+    "07": "agência/conta/DV inválido",
+    "08": "nosso número inválido",
+    "09": "nosso número duplicado",
+    "10": "carteira inválida",
+    "11": "forma de cadastramento do título inválida",
+    "12": "tipo de documento inválido",
+    "13": "identificação da emissão do boleto inválida",
+    "14": "identificação da distribuição do boleto inválida",
+    "15": "características da cobrança incompatíveis",
+    "16": "data de vencimento inválida",
+    "17": "data de vencimento anterior à data de emissão",
+    "18": "vencimento fora do prazo de operação",
+    "20": "valor do título inválido",
+    "21": "espécie do título inválida",
+    "22": "espécie do título não permitida para a carteira",
+    "23": "aceite inválido",
+    "24": "data da emissão inválida",
+    "25": "data da emissão posterior à data de entrada",
+    "26": "código de juros de mora inválido",
+    "27": "valor/taxa de juros de mora inválido",
+    "28": "código do desconto inválido",
+    "29": "valor do desconto maior ou igual ao valor do título",
+    "30": "desconto a conceder não confere",
+    "32": "valor do IOF inválido",
+    "33": "valor do abatimento inválido",
+    "34": "valor do abatimento maior ou igual ao valor do título",
+    "37": "código para protesto inválido",
+    "38": "prazo para protesto inválido",
+    "39": "pedido de protesto não permitido para o título",
+    "40": "título com ordem de protesto emitida",
+    "41": "pedido de cancelamento/sustação para título sem instrução de protesto",
+    "42": "código para baixa/devolução inválido",
+    "43": "prazo para baixa/devolução inválido",
+    "44": "código da moeda inválido",
+    "45": "nome do pagador não informado",
+    "46": "tipo/número de inscrição do pagador inválidos",
+    "47": "endereço do pagador não informado",
+    "48": "CEP inválido",
+    "49": "CEP sem praça de cobrança",
+    "52": "unidade da federação inválida",
+    "57": "código da multa inválido",
+    "58": "data da multa inválida",
+    "59": "valor/percentual da multa inválido",
+    "60": "movimento para título não cadastrado",
+    "63": "entrada para título já cadastrado",
+}
+
+
+def reason_texts(title: "RetornoTitle") -> tuple:
+    """The reasons of a retorno title as ``"code - text"`` (FEBRABAN C047 for
+    rejections; the bare code when the table does not have it, or for other
+    movements, whose reason codes each bank lists in its own manual)."""
+    rejected = title.kind in ("entrada_rejeitada", "instrucao_rejeitada")
+    return tuple(
+        f"{code} - {REJECTION_REASONS[code]}"
+        if rejected and code in REJECTION_REASONS
+        else code
+        for code in title.reasons
+    )
 
 
 @dataclass(frozen=True)
