@@ -1,11 +1,13 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from decimal import Decimal
 
 from cobranca.sms import SmsError, check_sms, sms_segments, transliterate_pt
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
 
 #: What a placeholder of an SMS template stands for when the template is
 #: checked on save (the rendered text is checked again on sending).
@@ -140,6 +142,29 @@ class DunningPolicyStep(models.Model):
 
     def _dunning_sms_cost_estimate(self, segments):
         """The estimated cost of a message of ``segments``
-        (``cobranca.sms.SmsSegments``) per provider, as a text; empty here,
-        filled by the gateways."""
-        return ""
+        (``cobranca.sms.SmsSegments``) with each SMS gateway of the step's
+        company that has a price per segment, e.g. "Zenvia: R$ 0,18
+        (2 × R$ 0,09)"; empty when none has."""
+        self.ensure_one()
+        gateways = (
+            self.env["dunning.sms.gateway"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id)])
+            .filtered("cost_per_segment")
+        )
+        return "; ".join(
+            self.env._(
+                "%(gateway)s: %(total)s (%(count)s × %(unit)s)",
+                gateway=gateway.name,
+                total=format_amount(
+                    self.env,
+                    float(Decimal(str(gateway.cost_per_segment)) * segments.count),
+                    gateway.currency_id,
+                ),
+                count=segments.count,
+                unit=format_amount(
+                    self.env, gateway.cost_per_segment, gateway.currency_id
+                ),
+            )
+            for gateway in gateways
+        )

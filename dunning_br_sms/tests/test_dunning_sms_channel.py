@@ -6,6 +6,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from odoo.addons.dunning_br.tests.common import DunningCommon
 
@@ -295,3 +296,21 @@ class TestDunningSmsChannel(DunningCommon):
         sample = self.env["dunning.sms.preview"].create({"step_id": self.step_sms.id})
         self.assertIn("X" * 20, sample.body)
         self.assertLessEqual(sample.segments, self.step_sms.sms_max_segments)
+        # The cost per provider: each gateway of the company with a price.
+        self.assertFalse(sample.cost_estimate)
+        self.env["dunning.sms.gateway"].create(
+            {
+                "name": "Gateway Caro",
+                "company_id": self.company.id,
+                "kind": "iap",
+                "cost_per_segment": 0.12,
+            }
+        )
+        sample = self.env["dunning.sms.preview"].create({"step_id": self.step_sms.id})
+        total = self.company.currency_id.round(0.12 * sample.segments)
+        self.assertIn("Gateway Caro: ", sample.cost_estimate)
+        self.assertIn(f"{sample.segments} × ", sample.cost_estimate)
+        self.assertIn(
+            format_amount(self.env, total, self.company.currency_id),
+            sample.cost_estimate,
+        )
