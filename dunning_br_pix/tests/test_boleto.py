@@ -202,8 +202,8 @@ class TestBoleto(BoletoCommon):
         """The provider offers Odoo's Boleto method where the company has an
         agreement; paying by it shows the invoice's boletos."""
         method = self.env.ref("payment.payment_method_boleto")
-        method.active = True
         self.provider.payment_method_ids = [Command.link(method.id)]
+        method.active = True
 
         def compatible():
             return self.env["payment.method"]._get_compatible_payment_methods(
