@@ -98,7 +98,7 @@ class DunningReportAging(models.Model):
     _dunning_open_index = "account_move_line_dunning_open_installment_index"
 
     def init(self):
-        super().init()
+        result = super().init()
         tools.create_index(
             self.env.cr,
             self._dunning_open_index,
@@ -108,6 +108,7 @@ class DunningReportAging(models.Model):
             " AND amount_residual > 0"
             " AND (display_type = 'payment_term' OR dunning_agreement_id IS NOT NULL)",
         )
+        return result
 
     @api.model
     def _dunning_view_sql(self):
