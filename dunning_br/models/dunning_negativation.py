@@ -188,14 +188,16 @@ class DunningNegativation(models.Model):
 
     @api.depends("state", "removal_deadline")
     def _compute_removal_status(self):
+        days = {}  # company: (today, calendar), built once per company
         for record in self:
             if record.state != "removal_requested" or not record.removal_deadline:
                 record.removal_status = False
                 continue
+            company = record.company_id
+            if company not in days:
+                days[company] = (self._today(company), self._calendar(company))
             record.removal_status = removal_status(
-                record.removal_deadline,
-                self._today(record.company_id),
-                self._calendar(record.company_id),
+                record.removal_deadline, *days[company]
             )
 
     @api.model_create_multi
