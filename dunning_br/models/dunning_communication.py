@@ -610,7 +610,9 @@ class DunningCommunication(models.Model):
     def action_print_letters(self):
         """Print the selected letters as one PDF (those still queued are
         rendered now) and mark them printed."""
-        letters = self.filtered(lambda c: c.channel == "letter")
+        # Letters: those of letter steps and the legal notices another
+        # channel's step sent by letter (e.g. to a customer who refused SMS).
+        letters = self.filtered("letter_state")
         if not letters:
             raise UserError(self.env._("Select at least one collection letter."))
         letters.check_access("read")

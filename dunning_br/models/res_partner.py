@@ -29,6 +29,12 @@ PAUSE_REASONS = [
 ]
 
 
+#: Average days late (paid installments) up to which a customer is a good
+#: payer, and beyond which a bad one; in between, a regular one.
+PAYER_GOOD_MAX_DAYS = 5
+PAYER_REGULAR_MAX_DAYS = 30
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -530,24 +536,10 @@ class ResPartner(models.Model):
         action["context"] = {"search_default_group_by_state": 0}
         return action
 
-
-def _pct(value):
-    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
-
-
-#: Average days late (paid installments) up to which a customer is a good
-#: payer, and beyond which a bad one; in between, a regular one.
-PAYER_GOOD_MAX_DAYS = 5
-PAYER_REGULAR_MAX_DAYS = 30
-
-
-class ResPartnerReport(models.Model):
-    """The collection reports' view of the customer: PF or PJ, and the
-    payment behaviour score (``dunning.report.customer``). Kept apart from
-    the class above while the reports are new (issue #13, edited in
-    parallel); to be merged into it."""
-
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    # ------------------------------------------------------------------
+    # The collection reports' view of the customer: PF or PJ, and the
+    # payment behaviour score (dunning.report.customer)
+    # ------------------------------------------------------------------
 
     dunning_customer_type = fields.Selection(
         [("pj", "Company (PJ)"), ("pf", "Individual (PF)")],
@@ -630,3 +622,7 @@ class ResPartnerReport(models.Model):
             ._read_group(self._dunning_portal_installment_domain(), ["company_id"])
         )
         return [company.id for (company,) in groups] or self.env.company.ids
+
+
+def _pct(value):
+    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
