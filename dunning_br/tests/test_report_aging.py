@@ -219,7 +219,7 @@ class TestReportExport(ReportCommon, HttpCase):
         (``/web/export/xlsx``), with the updated amount."""
         aurora = self._customer("Aurora Comércio")
         move = self._invoice_on(aurora, "2026-02-01", "2026-02-13", 1000.0)
-        new_test_user(
+        user = new_test_user(
             self.env,
             login="rel.export",
             groups="base.group_user,base.group_allow_export,"
@@ -256,11 +256,15 @@ class TestReportExport(ReportCommon, HttpCase):
         )
         self.assertEqual(response.status_code, 200)
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        # The bucket in the exporting user's language ("31 a 60 dias" in
+        # pt_BR).
+        user_env = Aging.with_context(lang=user.lang).env
+        bucket = dict(Aging._fields["aging_bucket"]._description_selection(user_env))
         self.assertEqual(
             [[cell.value for cell in row] for row in sheet.iter_rows()],
             [
                 ["Customer", "Aging", "Open Amount", "Updated Amount"],
-                ["Aurora Comércio", "31-60 days", 1000, 1030.33],
+                ["Aurora Comércio", bucket["3_60"], 1000, 1030.33],
             ],
         )
 
