@@ -38,7 +38,10 @@ class TestReportFigures(ReportCommon):
     @freeze_time(TODAY)
     def test_delinquency_by_month(self):
         self._seed_payments()
-        report = self._report("dunning.report.delinquency", TODAY)
+        # Month labels in English ("31 Jan 2026") whatever the user's language.
+        report = self._report("dunning.report.delinquency", TODAY).with_context(
+            lang="en_US"
+        )
         groups = report.read_group(
             [("partner_id", "=", self.aurora.id)],
             [

@@ -17,7 +17,9 @@ class TestReportStatement(ReportCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.aurora = cls._customer("Aurora Comércio")
+        # The statement is in the customer's language: English here, for
+        # the amounts' format (1,030.33) whatever languages are installed.
+        cls.aurora = cls._customer("Aurora Comércio", lang="en_US")
         cls.bruno = cls._customer("Bruno Vizinho")
         cls.mine = cls._invoice_on(cls.aurora, "2026-02-01", "2026-02-13", 1000.0)
         cls.theirs = cls._invoice_on(cls.bruno, "2026-02-01", "2026-02-13", 777.0)

@@ -70,6 +70,11 @@ class DunningBoleto(models.Model):
     )
     barcode = fields.Char(required=True, copy=False)
     linha_digitavel = fields.Char(string="Linha Digitável", required=True, copy=False)
+    linha_digitavel_formatted = fields.Char(
+        string="Formatted Linha Digitável",
+        compute="_compute_linha_digitavel_formatted",
+        help="The linha digitável as printed on the slip, in its five fields.",
+    )
     state = fields.Selection(
         [
             ("draft", "To register"),
@@ -200,8 +205,12 @@ class DunningBoleto(models.Model):
                 boleto.flush_recordset(["state"])
                 boleto = self.browse()
             if not boleto:
-                boleto = self.sudo().create(
-                    line_account.sudo()._dunning_boleto_values(line, amount)
+                # Created by the régua or by a user: the chatter needs no
+                # "created" note (by OdooBot for the scheduled action).
+                boleto = (
+                    self.sudo()
+                    .with_context(mail_create_nolog=True)
+                    .create(line_account.sudo()._dunning_boleto_values(line, amount))
                 )
             boletos |= boleto
         boletos._dunning_boleto_link_pix()
@@ -259,6 +268,13 @@ class DunningBoleto(models.Model):
         """The portal link of the boleto's PDF (signed: no sign-in needed)."""
         self.ensure_one()
         return f"/my/boleto/{self.id}/{self._dunning_portal_token()}"
+
+    @api.depends("linha_digitavel")
+    def _compute_linha_digitavel_formatted(self):
+        for boleto in self:
+            boleto.linha_digitavel_formatted = (
+                boleto.linha_digitavel and boleto._dunning_formatted_linha()
+            )
 
     def _dunning_formatted_linha(self):
         self.ensure_one()
