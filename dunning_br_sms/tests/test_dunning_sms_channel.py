@@ -135,9 +135,6 @@ class TestDunningSmsChannel(DunningCommon):
         self.assertEqual(letter.sms_fallback_channel, "letter")
         self.assertEqual(letter.letter_state, "to_render")
         self.assertFalse(self._sms_to(by_mail) | self._sms_to(by_letter))
-        # The letter is printed with the others (bulk printing).
-        letter.action_print_letters()
-        self.assertEqual(letter.letter_state, "printed")
         # The note says so (in the company's language).
         self.assertTrue(
             mail.message_ids.filtered(
