@@ -1293,13 +1293,16 @@ def _print_report(report):
     print(f"code measured: {code['commit']}; modified: {code['modified'] or 'none'}")
 
 
-def main():
-    options = _parse_args()
+def run_main(name, options, benchmark_func, print_func):
+    """The command line of a benchmark: find Odoo, use the external
+    PostgreSQL server (PGHOST/PGPORT/ODOO_RC) or a throwaway cluster, run
+    ``benchmark_func(options, env, package_dir, db_args, data_dir)``, print
+    its report with ``print_func`` and write it as JSON (``--json``)."""
     # ``timeout``/``kill`` still stop the throwaway cluster and remove its files.
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     try:
         env, package_dir = _find_odoo()
-        data_dir = Path(tempfile.mkdtemp(prefix="dunning_br_bench_"))
+        data_dir = Path(tempfile.mkdtemp(prefix=f"{name}_"))
         with contextlib.ExitStack() as stack:
             stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
             if odoo_env.external_postgres_configured():
@@ -1307,15 +1310,19 @@ def main():
             else:
                 cluster = stack.enter_context(odoo_env.throwaway_cluster())
                 db_args = cluster.db_args
-            report = benchmark(options, env, package_dir, db_args, data_dir)
+            report = benchmark_func(options, env, package_dir, db_args, data_dir)
     except SetupError as err:
-        print(f"benchmark_dunning: {err}", file=sys.stderr)
+        print(f"{name}: {err}", file=sys.stderr)
         return 2
-    _print_report(report)
+    print_func(report)
     if options.json:
         Path(options.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
         print(f"figures written to {options.json}")
     return 0
+
+
+def main():
+    return run_main("benchmark_dunning", _parse_args(), benchmark, _print_report)
 
 
 if __name__ == "__main__":

@@ -18,29 +18,21 @@ opens the menu twice sees; the first run is reported too). Goal: < 2 s each.
 """
 
 import argparse
-import contextlib
-import json
-import shutil
-import signal
 import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-import odoo_env
 from benchmark_dunning import (
     DEFAULT_DAY,
     _code_version,
     _drop_database,
-    _find_odoo,
     _install,
     _machine,
     _new_env,
     _odoo_args,
     generate,
+    run_main,
 )
-from odoo_env import SetupError
 
 GOAL_S = 2.0
 
@@ -235,27 +227,7 @@ def _parse_args():
 
 
 def main():
-    options = _parse_args()
-    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
-    try:
-        env, package_dir = _find_odoo()
-        data_dir = Path(tempfile.mkdtemp(prefix="dunning_br_bench_reports_"))
-        with contextlib.ExitStack() as stack:
-            stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
-            if odoo_env.external_postgres_configured():
-                db_args = odoo_env.db_args_from_env()
-            else:
-                cluster = stack.enter_context(odoo_env.throwaway_cluster())
-                db_args = cluster.db_args
-            report = benchmark(options, env, package_dir, db_args, data_dir)
-    except SetupError as err:
-        print(f"benchmark_reports: {err}", file=sys.stderr)
-        return 2
-    _print_report(report)
-    if options.json:
-        Path(options.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
-        print(f"figures written to {options.json}")
-    return 0
+    return run_main("benchmark_reports", _parse_args(), benchmark, _print_report)
 
 
 if __name__ == "__main__":
