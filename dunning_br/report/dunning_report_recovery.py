@@ -136,6 +136,7 @@ class DunningReportRecovery(models.Model):
               FROM dunning_history h
               JOIN account_move_line aml ON aml.id = h.move_line_id
               JOIN account_move am ON am.id = aml.move_id
+              JOIN res_company rc ON rc.id = aml.company_id
               JOIN res_partner p ON p.id = h.partner_id
              CROSS JOIN LATERAL (SELECT %(paid_date)s AS paid_date) w
              WHERE h.state = 'sent'

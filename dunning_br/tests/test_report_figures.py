@@ -4,7 +4,9 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .report_common import ReportCommon
 
@@ -39,6 +41,7 @@ class TestReportFigures(ReportCommon):
     def test_delinquency_by_month(self):
         self._seed_payments()
         report = self._report("dunning.report.delinquency", TODAY)
+        self.assertEqual(report._dunning_refresh(), date(2026, 3, 16))
         groups = report.read_group(
             [("partner_id", "=", self.aurora.id)],
             [
@@ -101,6 +104,56 @@ class TestReportFigures(ReportCommon):
                 (date(2026, 3, 16), 800.0, 0.0),
             ],
         )
+
+    @freeze_time(TODAY + NOON)  # the company's today: São Paulo's
+    def test_delinquency_snapshot(self):
+        """The delinquency figures are those of the last update: a payment
+        shows after the daily scheduled action or "Update Now", which any
+        collection user may press; the rows stay per company."""
+        self._pay_on(self.inv_a, 400.0, "2026-02-10")
+        user = new_test_user(
+            self.env,
+            login="rel.inadimplencia",
+            groups="base.group_user,dunning_br.group_dunning_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        other = self.setup_other_company(name="Filial Norte")["company"]
+        other.dunning_policy_id = self._create_policy(other)
+        self._invoice_on(self.aurora, "2026-01-05", "2026-01-20", 700.0, company=other)
+        self.env.ref("dunning_br.ir_cron_dunning_report_delinquency").method_direct_trigger()
+        report = self._report("dunning.report.delinquency", TODAY, user=user)
+        domain = [("partner_id", "=", self.aurora.id), ("month_end", "=", TODAY)]
+
+        def march():
+            report.invalidate_model()
+            return [(r.snapshot_date, r.company_id, r.receivable_amount,
+                     r.overdue_count, r.overdue_amount, r.paid_count)
+                    for r in report.search(domain)]  # fmt: skip
+
+        today = date(2026, 3, 16)
+        # A (600,00 left) and B, open and overdue.
+        self.assertEqual(march(), [(today, self.company, 1900.0, 2, 1100.0, 0)])
+        self._pay_on(self.inv_a, 600.0, "2026-03-05")
+        self.env.flush_all()
+        # Not in the figures before the next update.
+        self.assertEqual(march(), [(today, self.company, 1900.0, 2, 1100.0, 0)])
+        action = report.action_dunning_refresh()
+        self.assertEqual(action["tag"], "reload")
+        self.assertEqual(march(), [(today, self.company, 1300.0, 1, 500.0, 1)])
+        # The other company's figures are there, for its users only.
+        both = self._report("dunning.report.delinquency", TODAY).with_context(
+            allowed_company_ids=[self.company.id, other.id]
+        )
+        self.assertEqual(
+            both.search(domain).mapped("receivable_amount"), [1300.0, 700.0]
+        )
+        # Read-only for everyone else.
+        outsider = new_test_user(self.env, login="rel.fora", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["dunning.report.delinquency"].with_user(
+                outsider
+            ).action_dunning_refresh()
 
     @freeze_time(TODAY)
     def test_days_late_score_and_dso(self):
