@@ -370,6 +370,14 @@ class DunningNegativation(models.Model):
         )
 
     @api.model
+    def _dunning_protested_by_bank(self, lines):
+        """The installments of ``lines`` that their bank protests itself
+        (a boleto's protest instruction goes in the bank's remittance file,
+        with the policy's protest days): the queue never marks them for
+        protest. None here; ``dunning_br_pix`` adds its boletos."""
+        return lines.browse()
+
+    @api.model
     def _dunning_enqueue(self, company, today=None, lines=None):
         """Queue the eligible installments of ``company`` (of ``lines`` if
         given): set-based, batched, idempotent (an installment that has a
@@ -403,9 +411,17 @@ class DunningNegativation(models.Model):
             Line = self.env["account.move.line"]
             batch_lines = Line.browse([row[0] for row in rows])
             facts = self._facts(batch_lines, today)
+            by_bank = self._dunning_protested_by_bank(batch_lines)
             values = []
             for line_id, policy_id, step_id, kind, notice_id, sent, channel in rows:
                 line = Line.browse(line_id)
+                if kind == "protest" and line in by_bank:
+                    _logger.debug(
+                        "Installment %s not queued for protest: the bank "
+                        "protests it (boleto)",
+                        line_id,
+                    )
+                    continue
                 debtor = line.move_id.commercial_partner_id
                 policy = self.env["dunning.policy"].browse(policy_id)
                 step = self.env["dunning.policy.step"].browse(step_id)

@@ -17,3 +17,4 @@ from . import dunning_boleto_remessa
 from . import dunning_boleto_remessa_line
 from . import dunning_boleto_retorno
 from . import dunning_boleto_retorno_line
+from . import dunning_negativation

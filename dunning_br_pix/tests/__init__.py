@@ -14,3 +14,4 @@ from . import test_boleto
 from . import test_boleto_portal
 from . import test_boleto_cnab_remessa
 from . import test_boleto_cnab_retorno
+from . import test_boleto_protest
