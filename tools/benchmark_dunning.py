@@ -1103,6 +1103,13 @@ def _parse_args():
         "by side with ours",
     )
     parser.add_argument(
+        "--peer-time-limit",
+        type=float,
+        metavar="S",
+        help="with --peer: stop the peer's round in its e-mails once S seconds "
+        "have passed (said in the output; its total is then a lower bound)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the databases (external server)"
     )
     return parser.parse_args()
@@ -1243,7 +1250,12 @@ def benchmark(options, env, package_dir, db_args, data_dir):
                     flush=True,
                 )
                 report["peer"] = benchmark_peer.run_peer(
-                    registry, data["company_id"], options.day, _new_env, _maxrss_mb
+                    registry,
+                    data["company_id"],
+                    options.day,
+                    _new_env,
+                    _maxrss_mb,
+                    time_limit=options.peer_time_limit,
                 )
                 rows, ratios, sent = benchmark_peer.side_by_side(
                     runs[0], report["peer"]

@@ -26,7 +26,6 @@ from datetime import date
 
 from benchmark_dunning import (
     DEFAULT_DAY,
-    run_day,
     _code_version,
     _drop_database,
     _install,
@@ -34,6 +33,7 @@ from benchmark_dunning import (
     _new_env,
     _odoo_args,
     generate,
+    run_day,
     run_main,
 )
 

@@ -206,7 +206,9 @@ class DunningReportDelinquency(models.Model):
                      FROM (%(query)s) q""",
                 table=SQL.identifier(self._table),
                 columns=SQL(", ").join(map(SQL.identifier, computed)),
-                q_columns=SQL(", ").join(SQL.identifier("q", name) for name in computed),
+                q_columns=SQL(", ").join(
+                    SQL.identifier("q", name) for name in computed
+                ),
                 day=day,
                 query=self._dunning_snapshot_query(day),
             )
@@ -243,7 +245,7 @@ class DunningReportDelinquency(models.Model):
         def month(expr):
             return SQL("date_trunc('month', %s)::date", expr)
 
-        def event(when, columns, source=SQL("inst v"), keys=vkeys):
+        def event(when, columns, source=None, keys=vkeys):
             # rc ra oc oa sa pc pa plc pla: receivable, overdue and sales
             # changes, then the month's full payments (all, late).
             return SQL(
@@ -254,7 +256,7 @@ class DunningReportDelinquency(models.Model):
                 keys=keys,
                 month=month(when),
                 columns=SQL(", ").join(columns),
-                source=source,
+                source=source or SQL("inst v"),
                 when=when,
                 day=day,
             )

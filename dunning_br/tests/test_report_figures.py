@@ -121,7 +121,9 @@ class TestReportFigures(ReportCommon):
         other = self.setup_other_company(name="Filial Norte")["company"]
         other.dunning_policy_id = self._create_policy(other)
         self._invoice_on(self.aurora, "2026-01-05", "2026-01-20", 700.0, company=other)
-        self.env.ref("dunning_br.ir_cron_dunning_report_delinquency").method_direct_trigger()
+        self.env.ref(
+            "dunning_br.ir_cron_dunning_report_delinquency"
+        ).method_direct_trigger()
         report = self._report("dunning.report.delinquency", TODAY, user=user)
         domain = [("partner_id", "=", self.aurora.id), ("month_end", "=", TODAY)]
 
