@@ -649,29 +649,56 @@ class DunningCommunication(models.Model):
         }
 
     def _dunning_send_activity(self):
-        """Schedule a call for the customer's collector."""
-        return self._dunning_each(
-            lambda communication: communication._dunning_schedule_activity()
-        )
+        """Schedule a call for each customer's collector, all in one batch;
+        one by one if the batch fails, so that only the bad ones fail."""
+        try:
+            with self.env.cr.savepoint():
+                self._dunning_schedule_activity()
+        except Exception:  # noqa: BLE001 - isolated message by message below
+            _logger.info("Batch scheduling of %s activities failed", len(self))
+            return self._dunning_each(
+                lambda communication: communication._dunning_schedule_activity()
+            )
+        return {}
 
     def _dunning_schedule_activity(self):
-        self.ensure_one()
-        activity_type = self.step_id.activity_type_id or self.env.ref(
-            "mail.mail_activity_data_call"
-        )
-        # The collector's notification is queued, never sent from inside
-        # the run's transaction (a batch rolled back must send nothing).
-        self.partner_id.with_context(mail_notify_force_send=False).activity_schedule(
-            activity_type_id=activity_type.id,
-            summary=self.name,
-            note=self.env._(
-                "Open amount %(residual)s, updated total %(total)s.",
-                residual=self._fmt(self.amount_residual),
-                total=self._fmt(self.amount_total),
-            ),
-            # The customer's own collector follows up, even when the
-            # company's collector is the contact named in the messages.
-            user_id=self.company_id._dunning_follow_up_user_for(self.partner_id).id,
+        """One activity per message for its customer's collector (the
+        customer's own, even when the company's collector is the contact
+        named in the messages), created in one batch. The collectors find
+        them in their activities: no e-mail per activity
+        (``mail_activity_quick_update``), which a morning's run would send
+        by the hundred."""
+        call = self.env.ref("mail.mail_activity_data_call")
+        partner_model = self.env["ir.model"]._get("res.partner").id
+        today = fields.Date.context_today(self)
+        values = []
+        for communication in self:
+            activity_type = communication.step_id.activity_type_id or call
+            company = communication.company_id
+            values.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": communication.name,
+                    "automated": True,
+                    "note": self.env._(
+                        "Open amount %(residual)s, updated total %(total)s.",
+                        residual=communication._fmt(communication.amount_residual),
+                        total=communication._fmt(communication.amount_total),
+                    ),
+                    "date_deadline": today,
+                    "res_model_id": partner_model,
+                    "res_id": communication.partner_id.id,
+                    "user_id": company._dunning_follow_up_user_for(
+                        communication.partner_id
+                    ).id
+                    or activity_type.default_user_id.id
+                    or self.env.uid,
+                }
+            )
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(values)
         )
 
 

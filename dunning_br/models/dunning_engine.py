@@ -586,6 +586,7 @@ class DunningEngine(models.AbstractModel):
             failures.update(getattr(batch, f"_dunning_send_{channel}")())
         now = fields.Datetime.now()
         sent = self.env["dunning.communication"]
+        follow_ups = self.env["dunning.communication"]
         for communication in communications:
             rows = communication.history_ids
             error = failures.get(communication.id)
@@ -600,7 +601,7 @@ class DunningEngine(models.AbstractModel):
                 continue
             step = communication.step_id
             if step.create_activity and step.channel != "activity":
-                communication._dunning_schedule_activity()
+                follow_ups |= communication
             if step.flag_negativation:
                 communication.partner_id.write(
                     {
@@ -617,6 +618,7 @@ class DunningEngine(models.AbstractModel):
                 }
             )
             sent |= communication
+        follow_ups._dunning_schedule_activity()
         self._log_in_chatters(sent)
         # The installments flagged for listing or protest are queued for the
         # collection manager (dunning.negativation), with their evidence.

@@ -1,5 +1,6 @@
 # Copyright 2026 dunning_br developers
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -125,6 +126,14 @@ class TestDunningActions(DunningCommon):
         )
         # In the language of the run (the note is for the collector).
         self.assertIn(formatLang(self.env, 1023.33), activity.note)
+        self.assertEqual(activity.date_deadline, date(2025, 3, 10))
+        # Found in the collector's activities: no e-mail per activity (a
+        # morning's run schedules hundreds).
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("recipient_ids", "in", collector.partner_id.ids)]
+            )
+        )
 
     def test_flag_for_listing_only_after_the_prior_notice(self):
         self.policy.negativation_notice_days = 10
