@@ -55,6 +55,7 @@ class DunningReportAging(models.Model):
             "dunning_collector_id", "dunning_policy_id", "dunning_customer_type",
         ],
         "dunning.policy": ["fine_percent", "interest_monthly_percent", "active"],
+        "res.company": ["dunning_collector_id", "dunning_policy_id"],
     }  # fmt: skip
 
     move_line_id = fields.Many2one(
@@ -66,7 +67,11 @@ class DunningReportAging(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    collector_id = fields.Many2one("res.users", readonly=True)
+    collector_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        help="Who follows the customer up: its own collector, else the company's.",
+    )
     policy_id = fields.Many2one("dunning.policy", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
@@ -123,7 +128,7 @@ class DunningReportAging(models.Model):
                    aml.company_currency_id AS currency_id,
                    am.commercial_partner_id AS partner_id,
                    am.invoice_user_id AS user_id,
-                   p.dunning_collector_id AS collector_id,
+                   %(collector)s AS collector_id,
                    %(policy)s AS policy_id,
                    p.dunning_customer_type AS customer_type,
                    aml.date_maturity,
@@ -147,6 +152,7 @@ class DunningReportAging(models.Model):
                AND %(currency)s
             """,
             policy=self._dunning_policy_sql(),
+            collector=self._dunning_collector_sql(),
             cap=CONSUMER_FINE_CAP_PCT,
             installment=aml_model._dunning_installment_sql("aml", "am"),
             currency=self._dunning_same_currency_sql("aml"),

@@ -48,7 +48,11 @@ class DunningReportDelinquency(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    collector_id = fields.Many2one("res.users", readonly=True)
+    collector_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        help="Who follows the customer up: its own collector, else the company's.",
+    )
     policy_id = fields.Many2one("dunning.policy", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     receivable_count = fields.Integer(string="Open Installments", readonly=True)
@@ -108,7 +112,7 @@ class DunningReportDelinquency(models.Model):
                    aml.company_currency_id AS currency_id,
                    am.commercial_partner_id AS partner_id,
                    am.invoice_user_id AS user_id,
-                   p.dunning_collector_id AS collector_id,
+                   %(collector)s AS collector_id,
                    %(policy)s AS policy_id,
                    p.dunning_customer_type AS customer_type,
                    am.date,
@@ -128,6 +132,7 @@ class DunningReportDelinquency(models.Model):
                AND %(currency)s
             """,
             policy=self._dunning_policy_sql(),
+            collector=self._dunning_collector_sql(),
             paid_date=self._dunning_paid_date_sql("aml"),
             installment=aml_model._dunning_installment_kind_sql("aml", "am"),
             currency=self._dunning_same_currency_sql("aml"),
@@ -341,7 +346,7 @@ class DunningReportDelinquency(models.Model):
             )
             SELECT g.*,
                    rc.currency_id,
-                   p.dunning_collector_id AS collector_id,
+                   %(collector)s AS collector_id,
                    p.dunning_customer_type AS customer_type,
                    CASE WHEN g.receivable_amount > 0
                         THEN 100.0 * g.overdue_amount / g.receivable_amount
@@ -366,6 +371,7 @@ class DunningReportDelinquency(models.Model):
             """,
             source=SQL.identifier(self._dunning_source_view),
             events=events,
+            collector=self._dunning_collector_sql(),
             keys=keys,
             day=day,
             dso_days=DSO_DAYS,

@@ -82,6 +82,17 @@ class DunningReportMixin(models.AbstractModel):
         )
 
     @api.model
+    def _dunning_collector_sql(self, partner="p", company="rc"):
+        """Who follows the customer up: its own collector, else the
+        company's (``res.company._dunning_follow_up_user_for``)."""
+        return SQL(
+            "COALESCE(%(partner)s.dunning_collector_id,"
+            " %(company)s.dunning_collector_id)",
+            partner=SQL.identifier(partner),
+            company=SQL.identifier(company),
+        )
+
+    @api.model
     def _dunning_same_currency_sql(self, aml="aml", company="rc"):
         """Installments in a foreign currency are left out of every report,
         as the régua leaves them out (skip reason "currency"). Compared with

@@ -52,7 +52,11 @@ class DunningReportRecovery(models.Model):
     )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    collector_id = fields.Many2one("res.users", readonly=True)
+    collector_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        help="Who follows the customer up: its own collector, else the company's.",
+    )
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     run_date = fields.Date(string="Step Date", readonly=True)
     paid_date = fields.Date(string="Paid On", readonly=True)
@@ -126,7 +130,7 @@ class DunningReportRecovery(models.Model):
                    h.move_line_id,
                    h.partner_id,
                    am.invoice_user_id AS user_id,
-                   p.dunning_collector_id AS collector_id,
+                   %(collector)s AS collector_id,
                    p.dunning_customer_type AS customer_type,
                    h.run_date,
                    w.paid_date,
@@ -143,6 +147,7 @@ class DunningReportRecovery(models.Model):
                AND %(currency)s
             """,
             windows=windows,
+            collector=self._dunning_collector_sql(),
             paid_date=self._dunning_paid_date_sql("aml"),
             currency=self._dunning_same_currency_sql("aml"),
         )

@@ -60,6 +60,21 @@ class TestReportAging(ReportCommon):
         self.assertFalse(self._row(move))
 
     @freeze_time(TODAY)
+    def test_collector_is_who_follows_up(self):
+        """The pivot opens by collector: the customer's own, else the
+        company's (who gets the activities of the régua)."""
+        ana = self._collector(self.company, "ana.cobradora", "Ana Cobradora")
+        own = self._customer("Com Cobradora", dunning_collector_id=ana.id)
+        mine = self._invoice_on(own, "2026-02-01", "2026-02-13", 100.0)
+        other = self._invoice_on(self.aurora, "2026-02-01", "2026-02-13", 200.0)
+        self.assertEqual(self._row(mine).collector_id, ana)
+        self.assertEqual(self._row(other).collector_id, self.collector)
+        self.assertEqual(
+            self.company._dunning_follow_up_user_for(self.aurora),
+            self._row(other).collector_id,
+        )
+
+    @freeze_time(TODAY)
     def test_buckets_and_consumer_cap(self):
         """Bucket limits, not due, a consumer's fine capped at 2% of a 10%
         policy, a due date on Carnaval extended to Ash Wednesday."""
