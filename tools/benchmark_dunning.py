@@ -1105,6 +1105,11 @@ def _parse_args():
     parser.add_argument(
         "--keep", action="store_true", help="keep the databases (external server)"
     )
+    parser.add_argument(
+        "--port",
+        type=int,
+        help="HTTP port of the report assets' server (default: a free one)",
+    )
     return parser.parse_args()
 
 
@@ -1219,7 +1224,7 @@ def benchmark(options, env, package_dir, db_args, data_dir):
             f"in {data['generation_s']:.1f} s",
             flush=True,
         )
-        port = odoo_env.free_port()
+        port = options.port or odoo_env.free_port()
         _set_report_url(registry, port)
         if options.concurrent:
             _copy_database(dbname, copy)
