@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import lxml.html
 from cobranca.words import amount_in_words
-
 from markupsafe import escape
 
 from odoo import Command, api, fields, models, tools
@@ -602,7 +601,9 @@ class DunningCommunication(models.Model):
         if not report.attachment:
             return {}
         names = {
-            letter.id: safe_eval(report.attachment, {"object": letter, "time": safe_time})
+            letter.id: safe_eval(
+                report.attachment, {"object": letter, "time": safe_time}
+            )
             for letter in self
         }
         found = {}
