@@ -85,6 +85,18 @@ TIMED_METHODS = (
     ("dunning.communication", "_dunning_render_letters"),
     ("ir.actions.report", "_run_wkhtmltopdf"),
 )
+# The steps of the letters' PDF job timed in its own breakdown.
+LETTER_TIMED_METHODS = (
+    ("dunning.communication", "_dunning_render_letters"),
+    ("dunning.communication", "_dunning_render_letter_batch"),
+    ("dunning.communication", "_dunning_letters_pdf"),
+    ("ir.actions.report", "_render_qweb_html"),
+    ("ir.actions.report", "_prepare_html"),
+    ("ir.actions.report", "_run_wkhtmltopdf"),
+    ("dunning.communication", "_dunning_attach_letters"),
+    ("dunning.communication", "_dunning_log_letters_ready"),
+    ("dunning.communication", "_dunning_attach_letter"),
+)
 
 
 # ----------------------------------------------------------------------
@@ -527,14 +539,15 @@ class Breakdown:
     """Wall time spent in some engine methods, patched on the registry's
     classes for the duration of a run (nothing changes on disk)."""
 
-    def __init__(self, registry):
+    def __init__(self, registry, methods=TIMED_METHODS):
         self.registry = registry
+        self.methods = methods
         self.seconds = defaultdict(float)
         self.calls = defaultdict(int)
         self.patched = []
 
     def __enter__(self):
-        for model, method in TIMED_METHODS:
+        for model, method in self.methods:
             if model not in self.registry:
                 continue
             cls = self.registry[model]
@@ -811,21 +824,57 @@ def run_day(registry, company_id, today, label, options, profile_path=None):
         # The letters' PDFs, rendered by their own scheduled action after the
         # run (which triggers it): timed apart, as the second job it is.
         if options.letter_pdfs:
-            start = time.perf_counter()
-            queries0 = odoo.sql_db.sql_counter
-            rendered, left = (
-                env["dunning.communication"]
-                .sudo()
-                ._cron_render_letters(time_budget=3600)
-            )
-            result["letter_pdfs"] = rendered
-            result["letter_pdfs_left"] = left
-            result["letter_pdfs_s"] = round(time.perf_counter() - start, 3)
-            result["letter_pdfs_queries"] = odoo.sql_db.sql_counter - queries0
-            cr.commit()
+            figures, rendered_ids = _letter_pdfs(registry, env)
+            result.update(figures)
+            if options.letter_pdfs_again and rendered_ids:
+                # The same letters again, in the same process: without the
+                # one-time costs of the first batch (report assets compiled
+                # by the HTTP server, templates compiled, translations read).
+                _requeue_letters(env, rendered_ids)
+                again, _ids = _letter_pdfs(registry, env)
+                result.update({f"{key}_again": value for key, value in again.items()})
         if profile:
             result["profile"] = _profile_report(profile, profile_path)
     return result
+
+
+def _letter_pdfs(registry, env):
+    """The letters' PDF job (``_cron_render_letters``), timed."""
+    import odoo.sql_db
+
+    communications = env["dunning.communication"].sudo()
+    queued = communications.search([("letter_state", "=", "to_render")]).ids
+    start = time.perf_counter()
+    queries0 = odoo.sql_db.sql_counter
+    with Breakdown(registry, LETTER_TIMED_METHODS) as breakdown:
+        rendered, left = communications._cron_render_letters(time_budget=3600)
+    result = {
+        "letter_pdfs": rendered,
+        "letter_pdfs_left": left,
+        "letter_pdfs_s": round(time.perf_counter() - start, 3),
+        "letter_pdfs_queries": odoo.sql_db.sql_counter - queries0,
+        "letter_pdfs_breakdown": breakdown.result(),
+    }
+    env.cr.commit()
+    ready = communications.browse(queued).filtered(lambda c: c.letter_state == "ready")
+    return result, ready.ids
+
+
+def _requeue_letters(env, ids):
+    """Queue the letters ``ids`` again, as before their PDF job: without
+    their PDF and the chatter note that holds it."""
+    letters = env["dunning.communication"].sudo().browse(ids)
+    attachments = letters.letter_attachment_id
+    env["mail.message"].sudo().search(
+        [
+            ("model", "=", letters._name),
+            ("res_id", "in", letters.ids),
+            ("attachment_ids", "in", attachments.ids),
+        ]
+    ).unlink()
+    letters.write({"letter_state": "to_render", "letter_attachment_id": False})
+    attachments.unlink()
+    env.cr.commit()
 
 
 def _concurrent_worker(dbname, company_id, today, barrier, results):
@@ -980,6 +1029,20 @@ def _print_details(run):
     print("  where the processing time goes (nested calls included in callers):")
     for key, value in run["breakdown"].items():
         print(f"    {key:<52} {value['seconds']:>9.2f} s {value['calls']:>8,} calls")
+    for suffix, label in (("", ""), ("_again", ", again")):
+        if not run.get(f"letter_pdfs{suffix}"):
+            continue
+        count, seconds = run[f"letter_pdfs{suffix}"], run[f"letter_pdfs_s{suffix}"]
+        print(
+            f"  letters' PDF job{label}: {count:,} letters in {seconds:.2f} s = "
+            f"{1000 * seconds / count:.1f} ms per letter, "
+            f"{run[f'letter_pdfs_queries{suffix}']:,} queries (nested calls "
+            "included in callers):"
+        )
+        for key, value in run[f"letter_pdfs_breakdown{suffix}"].items():
+            print(
+                f"    {key:<52} {value['seconds']:>9.2f} s {value['calls']:>8,} calls"
+            )
     if run.get("profile"):
         print(f"  profile: {run['profile']}")
 
@@ -1096,6 +1159,13 @@ def _parse_args():
         help="do not run the letters' PDF job after each run",
     )
     parser.add_argument(
+        "--letter-pdfs-again",
+        action="store_true",
+        help="after the letters' PDF job, queue the same letters again and "
+        "time the job a second time (without the one-time costs of a first "
+        "batch in the process and of the report assets' first compilation)",
+    )
+    parser.add_argument(
         "--peer",
         action="store_true",
         help="also install OCA's account_credit_control (requirements-bench.txt) "
@@ -1111,6 +1181,11 @@ def _parse_args():
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the databases (external server)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        help="HTTP port of the report assets' server (default: a free one)",
     )
     return parser.parse_args()
 
@@ -1226,7 +1301,7 @@ def benchmark(options, env, package_dir, db_args, data_dir):
             f"in {data['generation_s']:.1f} s",
             flush=True,
         )
-        port = odoo_env.free_port()
+        port = options.port or odoo_env.free_port()
         _set_report_url(registry, port)
         if options.concurrent:
             _copy_database(dbname, copy)

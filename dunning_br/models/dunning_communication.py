@@ -3,18 +3,22 @@
 import ast
 import io
 import logging
+import re
 import time
 from collections import defaultdict
 from decimal import Decimal
 
 import lxml.html
 from cobranca.words import amount_in_words
+from markupsafe import escape
 
-from odoo import api, fields, models, tools
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_amount, format_date
 from odoo.tools.misc import get_lang
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter, merge_pdf
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter, generic, merge_pdf
+from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import time as safe_time
 
 from odoo.addons.base.models.res_lang import intersperse
 
@@ -576,35 +580,117 @@ class DunningCommunication(models.Model):
         parts = _split_letters(pdf, len(self))
         if parts is None:
             raise ValueError("the letters' PDF cannot be split per letter")
-        for letter, content in zip(self, parts, strict=True):
-            letter._dunning_attach_letter(report, content)
+        self._dunning_attach_letters(report, dict(zip(self.ids, parts, strict=True)))
 
-    def _dunning_attach_letter(self, report, content=None):
-        """Attach the letter's PDF: ``content`` when rendered in a batch,
-        else rendered now by Odoo's report (one wkhtmltopdf run)."""
+    def _dunning_attach_letter(self, report):
+        """Render the letter alone with Odoo's report (one wkhtmltopdf run)
+        and attach its PDF, unless it has one already."""
         self.ensure_one()
-        attachment = report.retrieve_attachment(self)
-        if not attachment:
-            kind = "pdf"
-            if content is None:
-                content, kind = report._render_qweb_pdf(report, self.ids)
-            # Odoo renders HTML, and stores nothing, when running tests.
-            attachment = report.retrieve_attachment(self) or self.env[
-                "ir.attachment"
-            ].create(
+        contents, kind = {}, "pdf"
+        if not self._dunning_letter_attachments(report):
+            # Odoo's report stores the PDF it renders as the letter's report
+            # attachment; when running tests it renders HTML and stores nothing.
+            content, kind = report._render_qweb_pdf(report, self.ids)
+            contents[self.id] = content
+        self._dunning_attach_letters(report, contents, kind)
+
+    def _dunning_letter_attachments(self, report):
+        """The stored PDF of each letter of ``self`` (``{letter id:
+        ir.attachment}``), found as ``report.retrieve_attachment`` finds it
+        (the report's attachment name, the latest one), in one query."""
+        if not report.attachment:
+            return {}
+        names = {
+            letter.id: safe_eval(
+                report.attachment, {"object": letter, "time": safe_time}
+            )
+            for letter in self
+        }
+        found = {}
+        for attachment in self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", report.model),
+                ("res_id", "in", self.ids),
+                ("name", "in", list(set(names.values()))),
+            ]
+        ):
+            if names[attachment.res_id] == attachment.name:
+                found.setdefault(attachment.res_id, attachment)
+        return found
+
+    def _dunning_attach_letters(self, report, contents, kind="pdf"):
+        """Keep each letter's PDF (``contents``: ``{letter id: bytes}``, for
+        the letters without a stored one) as the letter's attachment, mark
+        the letters ready to print and say so in their chatters, the PDF
+        attached to the note. Batched: one query per step, not per letter."""
+        attachments = self._dunning_letter_attachments(report)
+        missing = self.filtered(lambda letter: letter.id not in attachments)
+        created = self.env["ir.attachment"].create(
+            [
                 {
-                    "name": f"{self.name}.{kind}",
-                    "raw": content,
+                    "name": f"{letter.name}.{kind}",
+                    "raw": contents[letter.id],
                     "res_model": self._name,
-                    "res_id": self.id,
+                    "res_id": letter.id,
                     "mimetype": "application/pdf" if kind == "pdf" else "text/html",
                 }
+                for letter in missing
+            ]
+        )
+        attachments.update(zip(missing.ids, created, strict=True))
+        self.write({"letter_state": "ready"})
+        for letter in self:
+            letter.letter_attachment_id = attachments[letter.id]
+        self._dunning_log_letters_ready(attachments)
+
+    def _dunning_log_letters_ready(self, attachments):
+        """Note "ready to print" in each letter's chatter, its PDF
+        (``attachments``: ``{letter id: ir.attachment}``) attached: the
+        message ``message_post`` would log (same author, subtype, thread and
+        reply-to), all created at once. Nobody is notified of a note, as
+        with ``message_post`` on a document without followers of notes."""
+        body = self.env._("Collection letter ready to print.")
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        companies = self._mail_get_companies(default=self.env.company)
+        alias_domains = self.sudo()._mail_get_alias_domains(
+            default_company=self.env.company
+        )
+        reply_to = self._notify_get_reply_to(default=email_from)
+        # A flat thread: each note answers the letter's first message.
+        parents = {}
+        for message in (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                order="id",
             )
-        self.write({"letter_attachment_id": attachment.id, "letter_state": "ready"})
-        self.message_post(
-            body=self.env._("Collection letter ready to print."),
-            attachment_ids=attachment.ids,
-            subtype_xmlid="mail.mt_note",
+        ):
+            parents.setdefault(message.res_id, message.id)
+        self._message_create(
+            [
+                {
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "model": self._name,
+                    "res_id": letter.id,
+                    "body": escape(body),
+                    "message_type": "notification",
+                    "parent_id": parents.get(letter.id, False),
+                    "subtype_id": subtype_id,
+                    "record_name": letter.display_name,
+                    "record_company_id": companies[letter.id].id,
+                    "record_alias_domain_id": alias_domains[letter.id].id,
+                    "reply_to": reply_to[letter.id],
+                    "attachment_ids": [Command.link(attachments[letter.id].id)],
+                }
+                for letter in self
+            ]
         )
 
     def action_print_letters(self):
@@ -752,9 +838,12 @@ def _split_letters(pdf, count):
     ]
     if len(starts) != count or not starts or starts[0] != 0:
         return None
+    ranges = list(zip(starts, [*starts[1:], len(reader.pages)], strict=True))
+    parts = _copy_page_ranges(pdf, reader, ranges)
+    if parts is not None:
+        return parts
     parts = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(reader.pages)
+    for start, end in ranges:
         writer = PdfFileWriter()
         for number in range(start, end):
             writer.addPage(reader.getPage(number))
@@ -762,6 +851,133 @@ def _split_letters(pdf, count):
         writer.write(stream)
         parts.append(stream.getvalue())
     return parts
+
+
+def _copy_page_ranges(pdf, reader, ranges):
+    """One PDF per ``(start, end)`` range of pages of ``pdf`` (read by
+    ``reader``), made of the original objects' bytes: the objects the pages
+    use (contents, fonts, images, links), a page tree and a catalog. Several
+    times faster than a PDF writer, which re-serializes every object for
+    every part. Only for PDFs such as wkhtmltopdf writes (one flat page
+    tree, a plain cross-reference table): None for any other."""
+    offsets = reader.xref.get(0)
+    other_generations = (
+        idnum
+        for generation, table in reader.xref.items()
+        if generation != 0
+        for idnum in table
+        if idnum  # the free entry of object 0
+    )
+    if not offsets or reader.xref_objStm or any(other_generations):
+        return None
+    root, info = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
+    tree = reader.trailer["/Root"].raw_get("/Pages")
+    refs = [getattr(page, "indirect_reference", None) for page in reader.pages]
+    if not (
+        isinstance(root, generic.IndirectObject)
+        and isinstance(tree, generic.IndirectObject)
+        and all(ref is not None for ref in refs)
+        and all(page.raw_get("/Parent") == tree for page in reader.pages)
+    ):
+        return None
+    info = [info.idnum] if isinstance(info, generic.IndirectObject) else []
+    # Each object's bytes: from its offset to the next object's (or to the
+    # cross-reference table).
+    end = int(pdf[pdf.rindex(b"startxref") + len(b"startxref") :].split()[0])
+    ordered = sorted(offsets.items(), key=lambda item: item[1])
+    spans = {
+        idnum: pdf[start:stop]
+        for (idnum, start), stop in zip(
+            ordered, [start for _idnum, start in ordered[1:]] + [end], strict=True
+        )
+    }
+    if not all(data.startswith(b"%d 0 obj" % idnum) for idnum, data in spans.items()):
+        return None
+    uses = {}
+
+    def used_by(idnum):
+        """The objects that object ``idnum`` refers to (but its parent)."""
+        if idnum not in uses:
+            found = []
+            _collect_references(reader.get_object(idnum), found)
+            # A stream's length, read (and dropped) when it was parsed.
+            length = _STREAM_LENGTH.search(spans[idnum].split(b"stream", 1)[0])
+            if length:
+                found.append(int(length.group(1)))
+            uses[idnum] = found
+        return uses[idnum]
+
+    parts = []
+    for start, stop in ranges:
+        pages = [ref.idnum for ref in refs[start:stop]]
+        objects, todo = {}, [*pages, *info]
+        while todo:
+            idnum = todo.pop()
+            if idnum in objects or idnum in (root.idnum, tree.idnum):
+                continue
+            if idnum not in spans:
+                return None
+            objects[idnum] = spans[idnum]
+            todo.extend(used_by(idnum))
+        kids = " ".join(f"{idnum} 0 R" for idnum in pages)
+        objects[tree.idnum] = (
+            f"{tree.idnum} 0 obj\n<< /Type /Pages /Kids [{kids}] "
+            f"/Count {len(pages)} >>\nendobj\n"
+        ).encode()
+        objects[root.idnum] = (
+            f"{root.idnum} 0 obj\n<< /Type /Catalog /Pages {tree.idnum} 0 R >>"
+            "\nendobj\n"
+        ).encode()
+        trailer = b"/Root %d 0 R" % root.idnum
+        if info:
+            trailer += b" /Info %d 0 R" % info[0]
+        parts.append(_write_pdf(pdf[: pdf.index(b"\n") + 1], objects, trailer))
+    return parts
+
+
+def _write_pdf(header, objects, trailer):
+    """A PDF of ``objects`` (``{number: b"<number> 0 obj ... endobj"}``),
+    numbered as they are, after the ``header`` line, with ``trailer``
+    entries (``/Root``, ``/Info``)."""
+    out = io.BytesIO()
+    out.write(header + b"%\xe2\xe3\xcf\xd3\n")
+    positions = {}
+    for idnum in sorted(objects):
+        positions[idnum] = out.tell()
+        out.write(objects[idnum])
+    xref = out.tell()
+    # One subsection per run of consecutive numbers.
+    out.write(b"xref\n0 1\n0000000000 65535 f \n")
+    numbers = sorted(positions)
+    first = 0
+    for index, idnum in enumerate(numbers):
+        if index + 1 == len(numbers) or numbers[index + 1] != idnum + 1:
+            out.write(b"%d %d\n" % (numbers[first], index + 1 - first))
+            for number in numbers[first : index + 1]:
+                out.write(b"%010d 00000 n \n" % positions[number])
+            first = index + 1
+    out.write(
+        b"trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n"
+        % (numbers[-1] + 1, trailer, xref)
+    )
+    return out.getvalue()
+
+
+_STREAM_LENGTH = re.compile(rb"/Length\s+(\d+)\s+0\s+R")
+
+
+def _collect_references(value, found):
+    """Append to ``found`` the numbers of the objects ``value`` refers to,
+    but through ``/Parent`` (a page's tree, rebuilt for each part)."""
+    if isinstance(value, generic.IndirectObject):
+        found.append(value.idnum)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "/Parent":
+                _collect_references(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_references(item, found)
 
 
 def _pct(value):

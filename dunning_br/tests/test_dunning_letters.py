@@ -7,6 +7,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import html2plaintext
 from odoo.tools.pdf import PdfReader
 
 from odoo.addons.dunning_br.models.dunning_communication import _split_letters
@@ -95,6 +96,18 @@ class TestDunningLetterPrinting(DunningCommon, HttpCase):
             self.assertEqual(letters._dunning_render_letters(), letters)
         self.assertEqual(runs, [1], "one wkhtmltopdf run for the three letters")
         self.assertEqual(set(self.letters.mapped("letter_state")), {"ready"})
+        # Each letter's chatter has one note saying it is ready, its PDF
+        # attached, as when letters were rendered one by one.
+        for letter in self.letters:
+            notes = letter.message_ids.filtered("attachment_ids")
+            self.assertEqual(len(notes), 1, letter.partner_id.name)
+            self.assertEqual(notes.attachment_ids, letter.letter_attachment_id)
+            self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
+            self.assertEqual(notes.author_id, self.env.user.partner_id)
+            self.assertEqual(
+                html2plaintext(notes.body),
+                self.env._("Collection letter ready to print."),
+            )
         single = report.with_context(
             force_report_rendering=True, report_pdf_no_attachment=True
         )
@@ -122,8 +135,11 @@ class TestDunningLetterPrinting(DunningCommon, HttpCase):
         self.assertGreater(pages, 3)  # the long letter has two pages or more
         parts = _split_letters(pdf, 3)
         self.assertEqual(len(parts), 3)
+        # Each letter's PDF stands alone (read strictly: every object it
+        # refers to is in it).
         self.assertEqual(
-            sum(len(PdfReader(io.BytesIO(part)).pages) for part in parts), pages
+            sum(len(PdfReader(io.BytesIO(part), strict=True).pages) for part in parts),
+            pages,
         )
         self.assertIsNone(_split_letters(pdf, 2))
         self.assertIsNone(_split_letters(pdf, pages))
