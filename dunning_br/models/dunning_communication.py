@@ -3,7 +3,6 @@
 import ast
 import io
 import logging
-import re
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -16,7 +15,7 @@ from odoo import Command, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round, format_amount, format_date
 from odoo.tools.misc import get_lang
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter, generic, merge_pdf
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter, merge_pdf
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.safe_eval import time as safe_time
 
@@ -839,9 +838,6 @@ def _split_letters(pdf, count):
     if len(starts) != count or not starts or starts[0] != 0:
         return None
     ranges = list(zip(starts, [*starts[1:], len(reader.pages)], strict=True))
-    parts = _copy_page_ranges(pdf, reader, ranges)
-    if parts is not None:
-        return parts
     parts = []
     for start, end in ranges:
         writer = PdfFileWriter()
@@ -851,133 +847,6 @@ def _split_letters(pdf, count):
         writer.write(stream)
         parts.append(stream.getvalue())
     return parts
-
-
-def _copy_page_ranges(pdf, reader, ranges):
-    """One PDF per ``(start, end)`` range of pages of ``pdf`` (read by
-    ``reader``), made of the original objects' bytes: the objects the pages
-    use (contents, fonts, images, links), a page tree and a catalog. Several
-    times faster than a PDF writer, which re-serializes every object for
-    every part. Only for PDFs such as wkhtmltopdf writes (one flat page
-    tree, a plain cross-reference table): None for any other."""
-    offsets = reader.xref.get(0)
-    other_generations = (
-        idnum
-        for generation, table in reader.xref.items()
-        if generation != 0
-        for idnum in table
-        if idnum  # the free entry of object 0
-    )
-    if not offsets or reader.xref_objStm or any(other_generations):
-        return None
-    root, info = reader.trailer.raw_get("/Root"), reader.trailer.raw_get("/Info")
-    tree = reader.trailer["/Root"].raw_get("/Pages")
-    refs = [getattr(page, "indirect_reference", None) for page in reader.pages]
-    if not (
-        isinstance(root, generic.IndirectObject)
-        and isinstance(tree, generic.IndirectObject)
-        and all(ref is not None for ref in refs)
-        and all(page.raw_get("/Parent") == tree for page in reader.pages)
-    ):
-        return None
-    info = [info.idnum] if isinstance(info, generic.IndirectObject) else []
-    # Each object's bytes: from its offset to the next object's (or to the
-    # cross-reference table).
-    end = int(pdf[pdf.rindex(b"startxref") + len(b"startxref") :].split()[0])
-    ordered = sorted(offsets.items(), key=lambda item: item[1])
-    spans = {
-        idnum: pdf[start:stop]
-        for (idnum, start), stop in zip(
-            ordered, [start for _idnum, start in ordered[1:]] + [end], strict=True
-        )
-    }
-    if not all(data.startswith(b"%d 0 obj" % idnum) for idnum, data in spans.items()):
-        return None
-    uses = {}
-
-    def used_by(idnum):
-        """The objects that object ``idnum`` refers to (but its parent)."""
-        if idnum not in uses:
-            found = []
-            _collect_references(reader.get_object(idnum), found)
-            # A stream's length, read (and dropped) when it was parsed.
-            length = _STREAM_LENGTH.search(spans[idnum].split(b"stream", 1)[0])
-            if length:
-                found.append(int(length.group(1)))
-            uses[idnum] = found
-        return uses[idnum]
-
-    parts = []
-    for start, stop in ranges:
-        pages = [ref.idnum for ref in refs[start:stop]]
-        objects, todo = {}, [*pages, *info]
-        while todo:
-            idnum = todo.pop()
-            if idnum in objects or idnum in (root.idnum, tree.idnum):
-                continue
-            if idnum not in spans:
-                return None
-            objects[idnum] = spans[idnum]
-            todo.extend(used_by(idnum))
-        kids = " ".join(f"{idnum} 0 R" for idnum in pages)
-        objects[tree.idnum] = (
-            f"{tree.idnum} 0 obj\n<< /Type /Pages /Kids [{kids}] "
-            f"/Count {len(pages)} >>\nendobj\n"
-        ).encode()
-        objects[root.idnum] = (
-            f"{root.idnum} 0 obj\n<< /Type /Catalog /Pages {tree.idnum} 0 R >>"
-            "\nendobj\n"
-        ).encode()
-        trailer = b"/Root %d 0 R" % root.idnum
-        if info:
-            trailer += b" /Info %d 0 R" % info[0]
-        parts.append(_write_pdf(pdf[: pdf.index(b"\n") + 1], objects, trailer))
-    return parts
-
-
-def _write_pdf(header, objects, trailer):
-    """A PDF of ``objects`` (``{number: b"<number> 0 obj ... endobj"}``),
-    numbered as they are, after the ``header`` line, with ``trailer``
-    entries (``/Root``, ``/Info``)."""
-    out = io.BytesIO()
-    out.write(header + b"%\xe2\xe3\xcf\xd3\n")
-    positions = {}
-    for idnum in sorted(objects):
-        positions[idnum] = out.tell()
-        out.write(objects[idnum])
-    xref = out.tell()
-    # One subsection per run of consecutive numbers.
-    out.write(b"xref\n0 1\n0000000000 65535 f \n")
-    numbers = sorted(positions)
-    first = 0
-    for index, idnum in enumerate(numbers):
-        if index + 1 == len(numbers) or numbers[index + 1] != idnum + 1:
-            out.write(b"%d %d\n" % (numbers[first], index + 1 - first))
-            for number in numbers[first : index + 1]:
-                out.write(b"%010d 00000 n \n" % positions[number])
-            first = index + 1
-    out.write(
-        b"trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n"
-        % (numbers[-1] + 1, trailer, xref)
-    )
-    return out.getvalue()
-
-
-_STREAM_LENGTH = re.compile(rb"/Length\s+(\d+)\s+0\s+R")
-
-
-def _collect_references(value, found):
-    """Append to ``found`` the numbers of the objects ``value`` refers to,
-    but through ``/Parent`` (a page's tree, rebuilt for each part)."""
-    if isinstance(value, generic.IndirectObject):
-        found.append(value.idnum)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key != "/Parent":
-                _collect_references(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _collect_references(item, found)
 
 
 def _pct(value):

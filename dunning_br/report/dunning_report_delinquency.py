@@ -20,7 +20,7 @@ class DunningReportDelinquency(models.Model):
     The figures are a snapshot: every month of every customer needs the
     whole history of its installments, too much to compute at each click on
     a large ledger. The table is filled by :meth:`_dunning_refresh` (a daily
-    scheduled action, the "Update" button, the module's installation), in
+    scheduled action, the "Update Now" button, the module's installation), in
     one transaction: readers see the previous figures until it commits."""
 
     _name = "dunning.report.delinquency"
