@@ -645,17 +645,17 @@ class DunningCommunication(models.Model):
     def _dunning_log_letters_ready(self, attachments):
         """Note "ready to print" in each letter's chatter, its PDF
         (``attachments``: ``{letter id: ir.attachment}``) attached: the
-        message ``message_post`` would log (same author, subtype, thread and
-        reply-to), all created at once. Nobody is notified of a note, as
+        message ``message_post`` would log (subtype, thread and reply-to),
+        all created at once, signed by whoever prints the letters or, for
+        the scheduled action, by the company's collector (as the note of
+        the letter's issue), not OdooBot. Nobody is notified of a note, as
         with ``message_post`` on a document without followers of notes."""
         body = self.env._("Collection letter ready to print.")
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         companies = self._mail_get_companies(default=self.env.company)
         alias_domains = self.sudo()._mail_get_alias_domains(
             default_company=self.env.company
         )
-        reply_to = self._notify_get_reply_to(default=email_from)
         # A flat thread: each note answers the letter's first message.
         parents = {}
         for message in (
@@ -671,8 +671,19 @@ class DunningCommunication(models.Model):
             )
         ):
             parents.setdefault(message.res_id, message.id)
-        self._message_create(
-            [
+        values = []
+        for company in self.company_id:
+            letters = self.filtered(lambda letter, co=company: letter.company_id == co)
+            collector = (
+                company.sudo().dunning_collector_id.partner_id
+                if self.env.user._is_superuser()
+                else None
+            )
+            author_id, email_from = letters._message_compute_author(
+                author_id=collector.id if collector else None, raise_on_email=False
+            )
+            reply_to = letters._notify_get_reply_to(default=email_from)
+            values += [
                 {
                     "author_id": author_id,
                     "email_from": email_from,
@@ -688,9 +699,9 @@ class DunningCommunication(models.Model):
                     "reply_to": reply_to[letter.id],
                     "attachment_ids": [Command.link(attachments[letter.id].id)],
                 }
-                for letter in self
+                for letter in letters
             ]
-        )
+        self._message_create(values)
 
     def action_print_letters(self):
         """Print the selected letters as one PDF (those still queued are

@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import html2plaintext
@@ -91,7 +92,10 @@ class TestDunningLetterPrinting(DunningCommon, HttpCase):
             runs.append(len(bodies))
             return run_wkhtmltopdf(report, bodies, *args, **kwargs)
 
-        letters = self.letters.with_context(force_report_rendering=True)
+        # As the scheduled action renders them: as the superuser.
+        letters = self.letters.with_user(SUPERUSER_ID).with_context(
+            force_report_rendering=True
+        )
         with patch.object(Report, "_run_wkhtmltopdf", counting_run):
             self.assertEqual(letters._dunning_render_letters(), letters)
         self.assertEqual(runs, [1], "one wkhtmltopdf run for the three letters")
@@ -103,7 +107,9 @@ class TestDunningLetterPrinting(DunningCommon, HttpCase):
             self.assertEqual(len(notes), 1, letter.partner_id.name)
             self.assertEqual(notes.attachment_ids, letter.letter_attachment_id)
             self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
-            self.assertEqual(notes.author_id, self.env.user.partner_id)
+            # Rendered by the system (the scheduled action): signed by the
+            # company's collector, as the letter's issue, not OdooBot.
+            self.assertEqual(notes.author_id, self.collector.partner_id)
             self.assertEqual(
                 html2plaintext(notes.body),
                 self.env._("Collection letter ready to print."),
