@@ -74,7 +74,7 @@ class TestPortalPage(PortalCommon):
         self.assertIn("/my/pendencias", self.url_open("/my/home").text)
 
     def test_messages_received(self):
-        self.env["dunning.engine"]._run_for(self.company, self.today)
+        self.env["dunning.engine"]._run_for(self.company, self.run_day)
         communications = self.env["dunning.communication"].search(
             [("partner_id", "=", self.customer_a.id)]
         )
@@ -88,7 +88,7 @@ class TestPortalPage(PortalCommon):
         self.assertIn("o_dunning_message", self._page().text)
 
     def test_reminder_links_to_the_page_with_a_token(self):
-        self.env["dunning.engine"]._run_for(self.company, self.today)
+        self.env["dunning.engine"]._run_for(self.company, self.run_day)
         communication = self.env["dunning.communication"].search(
             [("partner_id", "=", self.customer_a.id)], limit=1
         )
